@@ -1,0 +1,4 @@
+package dev.byoc.contracts.event;
+
+public record DeleteCommand(String actingUser, String name, boolean force) implements EventData {
+}

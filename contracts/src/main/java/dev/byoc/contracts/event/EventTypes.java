@@ -1,0 +1,95 @@
+package dev.byoc.contracts.event;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Every {@code ce_type} of the contract, with the record its data maps to. */
+public enum EventTypes {
+    REQUESTED("byoc.cluster.requested.v1", ClusterRequested.class),
+    UPDATED("byoc.cluster.updated.v1", ClusterUpdated.class),
+    DELETED("byoc.cluster.deleted.v1", ClusterDeleted.class),
+    VALIDATION_STARTED("byoc.cluster.validation-started.v1", ValidationStarted.class),
+    VALIDATED("byoc.cluster.validated.v1", Validated.class),
+    VALIDATION_FAILED("byoc.cluster.validation-failed.v1", ValidationFailed.class),
+    TEARDOWN_COMPLETED("byoc.cluster.teardown-completed.v1", TeardownCompleted.class),
+    HEALTH_OBSERVED("byoc.cluster.health-observed.v1", HealthObserved.class),
+    STATUS_CHANGED("byoc.cluster.status-changed.v1", StatusChanged.class),
+    COMMAND_REJECTED("byoc.cluster.command-rejected.v1", CommandRejected.class),
+    REGISTER_COMMAND("byoc.cluster.register.v1", RegisterCommand.class),
+    UPDATE_COMMAND("byoc.cluster.update.v1", UpdateCommand.class),
+    DELETE_COMMAND("byoc.cluster.delete.v1", DeleteCommand.class);
+
+    private static final Map<String, EventTypes> BY_TYPE = java.util.Arrays.stream(values())
+            .collect(Collectors.toMap(EventTypes::type, Function.identity()));
+
+    /** The events that travel on {@code byoc.cluster-events}. */
+    public static final List<EventTypes> CLUSTER_EVENTS = List.of(REQUESTED, UPDATED, DELETED, VALIDATION_STARTED,
+            VALIDATED, VALIDATION_FAILED, TEARDOWN_COMPLETED, HEALTH_OBSERVED, STATUS_CHANGED, COMMAND_REJECTED);
+
+    private final String type;
+    private final Class<? extends EventData> dataClass;
+
+    EventTypes(String type, Class<? extends EventData> dataClass) {
+        this.type = type;
+        this.dataClass = dataClass;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public Class<? extends EventData> dataClass() {
+        return dataClass;
+    }
+
+    /** The name without its version suffix, e.g. {@code byoc.cluster.requested}. */
+    public String family() {
+        return family(type);
+    }
+
+    public int version() {
+        return version(type);
+    }
+
+    public static Optional<EventTypes> of(String ceType) {
+        return Optional.ofNullable(BY_TYPE.get(ceType));
+    }
+
+    public static Optional<EventTypes> of(Class<? extends EventData> dataClass) {
+        return java.util.Arrays.stream(values()).filter(t -> t.dataClass == dataClass).findFirst();
+    }
+
+    /**
+     * True when {@code ceType} is a later version of a type we know (e.g. {@code requested.v2}):
+     * such records are skipped, not dead-lettered, so producers can roll out first.
+     */
+    public static boolean isNewerVersionOfKnownType(String ceType) {
+        if (ceType == null || of(ceType).isPresent()) {
+            return false;
+        }
+        int version = version(ceType);
+        String family = family(ceType);
+        return version > 0 && BY_TYPE.values().stream()
+                .anyMatch(t -> t.family().equals(family) && t.version() < version);
+    }
+
+    static String family(String ceType) {
+        int dot = ceType.lastIndexOf(".v");
+        return dot < 0 ? ceType : ceType.substring(0, dot);
+    }
+
+    static int version(String ceType) {
+        int dot = ceType.lastIndexOf(".v");
+        if (dot < 0) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(ceType.substring(dot + 2));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}

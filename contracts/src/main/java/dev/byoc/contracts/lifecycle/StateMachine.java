@@ -1,0 +1,163 @@
+package dev.byoc.contracts.lifecycle;
+
+import static dev.byoc.contracts.lifecycle.ClusterStatus.DELETED;
+import static dev.byoc.contracts.lifecycle.ClusterStatus.FAILED;
+import static dev.byoc.contracts.lifecycle.ClusterStatus.PENDING;
+import static dev.byoc.contracts.lifecycle.ClusterStatus.QUEUED;
+import static dev.byoc.contracts.lifecycle.ClusterStatus.RUNNING;
+import static dev.byoc.contracts.lifecycle.ClusterStatus.TERMINATING;
+
+import dev.byoc.contracts.event.ClusterDeleted;
+import dev.byoc.contracts.event.ClusterRequested;
+import dev.byoc.contracts.event.ClusterUpdated;
+import dev.byoc.contracts.event.CommandRejected;
+import dev.byoc.contracts.event.EventData;
+import dev.byoc.contracts.event.HealthObserved;
+import dev.byoc.contracts.event.StatusChanged;
+import dev.byoc.contracts.event.TeardownCompleted;
+import dev.byoc.contracts.event.Validated;
+import dev.byoc.contracts.event.ValidationFailed;
+import dev.byoc.contracts.event.ValidationStarted;
+
+/**
+ * The cluster lifecycle of DESIGN §4 as one pure function {@code (state, event) -> state}.
+ *
+ * <pre>
+ * queued ──► pending ──► running ◄──► failed
+ *    └──────────┴───────────┴─────┬──────┘
+ *                                 ▼
+ *                            terminating ──► deleted
+ * </pre>
+ *
+ * Never throws for an event that does not fit: it returns {@link Transition#legal()} false.
+ */
+public final class StateMachine {
+
+    /** Consecutive observations needed to recover / to fail (no flapping). */
+    public record Thresholds(int healthyToRecover, int unhealthyToFail) {
+        public static final Thresholds DEFAULT = new Thresholds(3, 2);
+    }
+
+    private final Thresholds thresholds;
+
+    public StateMachine(Thresholds thresholds) {
+        this.thresholds = thresholds;
+    }
+
+    public StateMachine() {
+        this(Thresholds.DEFAULT);
+    }
+
+    public Transition apply(ClusterState state, EventData event) {
+        ClusterStatus status = state.status();
+        if (status == null && !(event instanceof ClusterRequested)) {
+            return Transition.illegal(state);
+        }
+        if (event instanceof ClusterRequested requested) {
+            return status == null
+                    ? Transition.of(state, state.withName(requested.name()).to(QUEUED, null, null))
+                    : Transition.illegal(state);
+        }
+        if (event instanceof StatusChanged || event instanceof CommandRejected) {
+            // the machine's own output and command answers carry no new fact
+            return Transition.of(state, state);
+        }
+        if (status == DELETED) {
+            return Transition.illegal(state);
+        }
+        if (event instanceof ClusterDeleted deleted) {
+            return deleted.force()
+                    ? Transition.of(state, state.to(DELETED, "force-deleted: no resources were deleted", null))
+                    : status == TERMINATING ? Transition.of(state, state)
+                    : Transition.of(state, state.to(TERMINATING, "deletion requested", null));
+        }
+        if (event instanceof TeardownCompleted) {
+            boolean tearingDown = status == TERMINATING
+                    || (status == FAILED && state.failureCause() == FailureCause.TEARDOWN_TIMEOUT);
+            return tearingDown ? Transition.of(state, state.to(DELETED, "teardown completed", null))
+                    : Transition.illegal(state);
+        }
+        if (status == TERMINATING || (status == FAILED && state.failureCause() == FailureCause.TEARDOWN_TIMEOUT)) {
+            // nothing but teardown (or a new delete) matters once deletion began
+            return Transition.illegal(state);
+        }
+        if (event instanceof ClusterUpdated) {
+            return Transition.of(state, state.withValidated(false));
+        }
+        if (event instanceof ValidationStarted) {
+            return switch (status) {
+                case QUEUED -> Transition.of(state, state.to(PENDING, "validating AWS access", null));
+                case FAILED -> state.failureCause() == FailureCause.VALIDATION
+                        ? Transition.of(state, state.to(PENDING, "re-validating AWS access", null))
+                        : Transition.of(state, state);
+                default -> Transition.of(state, state);
+            };
+        }
+        if (event instanceof Validated) {
+            ClusterState validated = state.withValidated(true);
+            return switch (status) {
+                case QUEUED -> Transition.of(state, validated.to(PENDING, "validated; waiting for EKS to be ACTIVE", null));
+                case PENDING -> Transition.of(state, validated.to(PENDING, "validated; waiting for EKS to be ACTIVE", null));
+                case FAILED -> state.failureCause() == FailureCause.VALIDATION
+                        ? Transition.of(state, validated.to(PENDING, "validated; waiting for EKS to be ACTIVE", null))
+                        : Transition.of(state, validated);
+                default -> Transition.of(state, validated);
+            };
+        }
+        if (event instanceof ValidationFailed failed) {
+            return Transition.of(state, state.withValidated(false).to(FAILED, failed.reason(), FailureCause.VALIDATION));
+        }
+        if (event instanceof HealthObserved observed) {
+            return observe(state, observed);
+        }
+        return Transition.illegal(state);
+    }
+
+    /** The monitor's clock: pending too long fails; terminating too long fails and may be deleted again. */
+    public Transition timedOut(ClusterState state, String reason) {
+        if (state.status() == PENDING) {
+            return Transition.of(state, state.to(FAILED, reason, FailureCause.PROVISIONING_TIMEOUT));
+        }
+        if (state.status() == TERMINATING) {
+            return Transition.of(state, state.to(FAILED, reason, FailureCause.TEARDOWN_TIMEOUT));
+        }
+        return Transition.illegal(state);
+    }
+
+    private Transition observe(ClusterState state, HealthObserved observed) {
+        HealthObserved.EksStatus eks = observed.eksStatus();
+        if (eks == HealthObserved.EksStatus.ERROR || !state.validated()) {
+            // a failed API call says nothing about the cluster; before validation health is not ours to judge
+            return Transition.of(state, state.withObservation(eks, state.healthyStreak(), state.unhealthyStreak()));
+        }
+        boolean healthy = eks.healthy();
+        boolean unhealthy = !healthy && !eks.provisioning();
+        int healthyStreak = healthy ? state.healthyStreak() + 1 : 0;
+        int unhealthyStreak = unhealthy ? state.unhealthyStreak() + 1 : 0;
+        ClusterState counted = state.withObservation(eks, healthyStreak, unhealthyStreak);
+        String why = describe(state.name(), observed);
+        return switch (state.status()) {
+            case PENDING -> healthy ? Transition.of(state, counted.to(RUNNING, "EKS cluster is " + eks, null))
+                    : unhealthy ? Transition.of(state, counted.to(FAILED, why, FailureCause.HEALTH))
+                    : Transition.of(state, counted);
+            case RUNNING -> unhealthyStreak >= thresholds.unhealthyToFail()
+                    ? Transition.of(state, counted.to(FAILED, why, FailureCause.HEALTH))
+                    : Transition.of(state, counted);
+            case FAILED -> state.failureCause() != FailureCause.VALIDATION
+                    && healthyStreak >= thresholds.healthyToRecover()
+                    ? Transition.of(state, counted.to(RUNNING, "EKS cluster is " + eks + " again", null))
+                    : Transition.of(state, counted);
+            default -> Transition.of(state, counted);
+        };
+    }
+
+    private static String describe(String name, HealthObserved observed) {
+        return switch (observed.eksStatus()) {
+            case NOT_FOUND -> "EKS cluster not found: " + observed.detail();
+            case ROLE_NOT_ASSUMABLE -> "the platform can no longer assume the role: " + observed.detail();
+            case FAILED -> "EKS reports the cluster FAILED: " + observed.detail();
+            case DELETING -> "EKS cluster is being deleted outside the platform: " + observed.detail();
+            default -> "EKS cluster is " + observed.eksStatus() + ": " + observed.detail();
+        };
+    }
+}
