@@ -284,6 +284,36 @@ public final class GridClusterRequest {
         return path.toString();
     }
 
+    /**
+     * The Grid-shaped document for a spec, as the API shows it and the editor opens it; the
+     * external ID is replaced by its hint unless {@code revealExternalId}.
+     */
+    public static com.fasterxml.jackson.databind.node.ObjectNode toGrid(String name, ClusterSpec spec, boolean revealExternalId) {
+        var mapper = Json.mapper();
+        var root = mapper.createObjectNode();
+        if (name != null) {
+            root.put("name", name);
+        }
+        var specNode = root.putObject("spec");
+        specNode.put("cluster_type", CLUSTER_TYPE_BYOC);
+        specNode.put("performance_profile", ClusterSpec.PROFILE_COST_SAVING.equals(spec.performanceProfile())
+                ? PROFILE_COST_SAVING : PROFILE_DEFAULT);
+        if (spec.strict()) {
+            specNode.put("strict_validation", true);
+        }
+        var aws = specNode.putObject("driver").putObject("kubernetes").putObject("aws");
+        aws.put("region", spec.region());
+        aws.put("role_arn", spec.roleArn());
+        aws.put("external_id", revealExternalId ? spec.externalId() : spec.externalIdHint());
+        aws.put("bucket_name", spec.bucketName());
+        aws.put("eks_cluster_name", spec.eksClusterName());
+        var types = aws.putArray("instance_types");
+        for (ClusterSpec.InstanceType type : spec.instanceTypes()) {
+            types.addObject().put("name", type.name()).put("overprovisioned_ondemand_count", type.overprovisionedOnDemandCount());
+        }
+        return root;
+    }
+
     /** For callers that want just the first message of a single-field check. */
     public static Optional<Violation> first(Result result) {
         return result.violations().stream().findFirst();

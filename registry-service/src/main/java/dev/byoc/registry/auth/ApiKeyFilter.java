@@ -1,0 +1,56 @@
+package dev.byoc.registry.auth;
+
+import dev.byoc.registry.problem.Problem;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/** Every API call needs {@code Authorization: Bearer <key>}; health and OpenAPI live outside /api. */
+public class ApiKeyFilter {
+    public static final String BOOTSTRAP_ADMIN = "admin";
+
+    private final UserRepository users;
+    private final CurrentUser currentUser;
+    private final Optional<String> bootstrapKey;
+
+    ApiKeyFilter(UserRepository users, CurrentUser currentUser,
+            @ConfigProperty(name = "byoc.bootstrap-api-key") Optional<String> bootstrapKey) {
+        this.users = users;
+        this.currentUser = currentUser;
+        this.bootstrapKey = bootstrapKey.filter(k -> !k.isBlank());
+    }
+
+    @ServerRequestFilter
+    public Optional<Response> authenticate(ContainerRequestContext request) throws SQLException {
+        if (!request.getUriInfo().getPath().startsWith("/api/")) {
+            return Optional.empty();
+        }
+        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+            return Optional.of(unauthorized("send your API key as 'Authorization: Bearer <key>' (byoc login stores it)"));
+        }
+        String key = header.substring(7).trim();
+        if (bootstrapKey.isPresent() && MessageDigest.isEqual(
+                bootstrapKey.get().getBytes(StandardCharsets.UTF_8), key.getBytes(StandardCharsets.UTF_8))) {
+            currentUser.set(BOOTSTRAP_ADMIN, true);
+            return Optional.empty();
+        }
+        Optional<UserRepository.User> user = users.byKeyHash(ApiKeys.hash(key));
+        if (user.isEmpty()) {
+            return Optional.of(unauthorized("the API key is unknown or revoked; ask an admin for a new one"));
+        }
+        currentUser.set(user.get().username(), user.get().admin());
+        return Optional.empty();
+    }
+
+    private static Response unauthorized(String detail) {
+        return Response.status(401).type(Problem.MEDIA_TYPE).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                .entity(new Problem("https://byoc.dev/problems/unauthorized", "Unauthorized", 401, detail, null)).build();
+    }
+}

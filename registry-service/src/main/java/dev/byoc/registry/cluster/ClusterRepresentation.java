@@ -1,0 +1,24 @@
+package dev.byoc.registry.cluster;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.byoc.contracts.spec.GridClusterRequest;
+import java.time.Instant;
+import java.util.UUID;
+
+/** A cluster as the API shows it; the external ID only ever as its last four characters. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ClusterRepresentation(UUID id, String name, String type, String status, String reason,
+        Instant createdAt, Instant updatedAt, JsonNode spec, Validation validation, JsonNode teardown) {
+
+    public record Validation(JsonNode checks) {
+    }
+
+    public static ClusterRepresentation of(ClusterRow row) {
+        return new ClusterRepresentation(row.id(), row.name(), "byoc", row.status(), row.reason(), row.createdAt(),
+                row.updatedAt(), GridClusterRequest.toGrid(null, row.spec(), false).get("spec"),
+                new Validation(row.checks() == null ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode()
+                        : row.checks()),
+                row.teardown());
+    }
+}

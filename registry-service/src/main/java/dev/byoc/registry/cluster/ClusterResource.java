@@ -1,0 +1,131 @@
+package dev.byoc.registry.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.byoc.contracts.Json;
+import dev.byoc.contracts.envelope.EventIds;
+import dev.byoc.contracts.spec.GridClusterRequest;
+import dev.byoc.contracts.spec.Violation;
+import dev.byoc.registry.auth.CurrentUser;
+import dev.byoc.registry.problem.ProblemException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.core.Context;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+@Path("/api/v1/clusters")
+@Produces(MediaType.APPLICATION_JSON)
+public class ClusterResource {
+    private static final Set<String> STATUSES = Set.of("queued", "pending", "running", "failed", "terminating", "deleted");
+
+    private final ClusterService service;
+    private final ClusterRepository clusters;
+    private final CurrentUser user;
+
+    ClusterResource(ClusterService service, ClusterRepository clusters, CurrentUser user) {
+        this.service = service;
+        this.clusters = clusters;
+        this.user = user;
+    }
+
+    /** Takes the raw body so duplicate keys are caught before any tree is built. */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response register(String body, @QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
+            @Context UriInfo uri) throws SQLException {
+        GridClusterRequest.Parsed request = service.validate(GridClusterRequest.parse(body == null ? "" : body));
+        if (dryRun) {
+            return Response.ok(Map.of("valid", true, "dryRun", true, "name", request.name(),
+                    "spec", GridClusterRequest.toGrid(null, request.spec(), false).get("spec"))).build();
+        }
+        ClusterRow row = service.register(user.username(), request, EventIds.random());
+        return Response.created(uri.getAbsolutePathBuilder().path(row.name()).build())
+                .entity(ClusterRepresentation.of(row)).build();
+    }
+
+    @GET
+    public Map<String, Object> list(@QueryParam("includeDeleted") @DefaultValue("false") boolean includeDeleted,
+            @QueryParam("status") String status, @QueryParam("limit") @DefaultValue("50") int limit,
+            @QueryParam("after") String after) throws SQLException {
+        if (status != null && !STATUSES.contains(status)) {
+            throw ProblemException.invalid(List.of(new Violation("status", "status must be one of " + STATUSES)));
+        }
+        if (limit < 1 || limit > 500) {
+            throw ProblemException.invalid(List.of(new Violation("limit", "limit must be between 1 and 500")));
+        }
+        Instant afterCreated = null;
+        UUID afterId = null;
+        if (after != null && !after.isBlank()) {
+            try {
+                String[] cursor = new String(Base64.getUrlDecoder().decode(after), StandardCharsets.UTF_8).split("\\|");
+                afterCreated = Instant.parse(cursor[0]);
+                afterId = UUID.fromString(cursor[1]);
+            } catch (RuntimeException e) {
+                throw ProblemException.invalid(List.of(new Violation("after", "not a cursor this API returned (use next)")));
+            }
+        }
+        boolean withDeleted = includeDeleted || "deleted".equals(status);
+        List<ClusterRow> rows = clusters.list(user.username(), withDeleted, status, afterCreated, afterId, limit + 1);
+        Map<String, Object> page = new LinkedHashMap<>();
+        List<ClusterRow> items = rows.size() > limit ? rows.subList(0, limit) : rows;
+        page.put("items", items.stream().map(ClusterRepresentation::of).toList());
+        if (rows.size() > limit) {
+            ClusterRow last = items.get(items.size() - 1);
+            page.put("next", Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    (last.createdAt() + "|" + last.id()).getBytes(StandardCharsets.UTF_8)));
+        }
+        return page;
+    }
+
+    @GET
+    @Path("{name}")
+    public ClusterRepresentation get(@PathParam("name") String name) throws SQLException {
+        return ClusterRepresentation.of(clusters.byName(user.username(), name)
+                .orElseThrow(() -> service.notFound(user.username(), name)));
+    }
+
+    @PATCH
+    @Path("{name}")
+    @Consumes({"application/merge-patch+json", MediaType.APPLICATION_JSON})
+    public ClusterRepresentation edit(@PathParam("name") String name, String body) throws SQLException {
+        JsonNode patch;
+        try {
+            patch = Json.mapper().readTree(body == null ? "" : body);
+        } catch (Exception e) {
+            throw ProblemException.invalid(List.of(new Violation("$", "not valid JSON")));
+        }
+        return ClusterRepresentation.of(service.update(user.username(), name, patch, EventIds.random()));
+    }
+
+    @DELETE
+    @Path("{name}")
+    public Response delete(@PathParam("name") String name, @QueryParam("force") @DefaultValue("false") boolean force)
+            throws SQLException {
+        ClusterRow row = service.delete(user.username(), name, force, EventIds.random());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("cluster", ClusterRepresentation.of(row));
+        body.put("message", force
+                ? "cluster record removed; --force does not delete any resources: the EKS cluster, bucket and role stay "
+                        + "in your account (run terraform destroy to remove them)"
+                : "deletion requested; the platform removes what it created under byoc/ in the bucket and reports what is left");
+        return Response.accepted(body).build();
+    }
+}

@@ -1,0 +1,11 @@
+package dev.byoc.registry.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.byoc.contracts.event.ClusterSpec;
+import java.time.Instant;
+import java.util.UUID;
+
+/** One cluster as the registry knows it: write model joined with the projection. */
+public record ClusterRow(UUID id, String name, String owner, ClusterSpec spec, String status, String reason,
+        JsonNode checks, JsonNode teardown, Instant createdAt, Instant updatedAt, boolean released) {
+}

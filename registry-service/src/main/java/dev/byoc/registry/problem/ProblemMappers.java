@@ -1,0 +1,45 @@
+package dev.byoc.registry.problem;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import java.sql.SQLException;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Every error leaves as application/problem+json; a known outage is 503, never 500. */
+public class ProblemMappers {
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e) {
+        return respond(e.toProblem());
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        String title = Response.Status.fromStatusCode(status) == null ? "Error"
+                : Response.Status.fromStatusCode(status).getReasonPhrase();
+        String detail = switch (status) {
+            case 415 -> "send the body as application/json";
+            case 413 -> "the body is larger than 64 KiB";
+            case 405 -> "this method is not allowed on this resource";
+            case 404 -> "no such resource";
+            case 406 -> "this resource answers application/json";
+            default -> e.getMessage();
+        };
+        return respond(new Problem("https://byoc.dev/problems/" + title.toLowerCase().replace(' ', '-'), title, status,
+                detail, null));
+    }
+
+    @ServerExceptionMapper
+    public Response unavailable(SQLException e) {
+        LOG.warnf("database unavailable: %s", e.getMessage());
+        return respond(new Problem("https://byoc.dev/problems/unavailable", "Service Unavailable", 503,
+                "the registry's database is unreachable; nothing was changed, retry shortly", null));
+    }
+
+    static Response respond(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+}

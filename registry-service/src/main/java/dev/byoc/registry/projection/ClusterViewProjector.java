@@ -1,0 +1,132 @@
+package dev.byoc.registry.projection;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.byoc.contracts.Json;
+import dev.byoc.contracts.envelope.IncomingEvent;
+import dev.byoc.contracts.event.ClusterRequested;
+import dev.byoc.contracts.event.ClusterSpec;
+import dev.byoc.contracts.event.StatusChanged;
+import dev.byoc.contracts.event.TeardownCompleted;
+import dev.byoc.contracts.event.Validated;
+import dev.byoc.contracts.event.ValidationFailed;
+import dev.byoc.contracts.lifecycle.ClusterStatus;
+import dev.byoc.registry.cluster.ClusterRepository;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Applies one event to the cluster view. The event's ce_id is recorded in cluster_history in the
+ * same transaction as the change, so an event delivered twice (same offset or a new one) changes
+ * nothing the second time.
+ */
+@ApplicationScoped
+public class ClusterViewProjector {
+    private final AgroalDataSource dataSource;
+    private final ClusterRepository clusters;
+
+    ClusterViewProjector(AgroalDataSource dataSource, ClusterRepository clusters) {
+        this.dataSource = dataSource;
+        this.clusters = clusters;
+    }
+
+    /** @return false when the event had already been applied */
+    @Transactional
+    public boolean apply(IncomingEvent.Accepted event, int partition, long offset) throws SQLException {
+        UUID clusterId = UUID.fromString(event.json().path("clusterId").asText());
+        try (Connection c = dataSource.getConnection()) {
+            if (!record(c, event, clusterId, partition, offset)) {
+                return false;
+            }
+            if (event.data() instanceof ClusterRequested requested) {
+                upsert(c, clusterId, requested.name(), requested.owner(), partition, offset, event.id(), requested.requestedAt());
+            } else if (event.data() instanceof StatusChanged changed) {
+                update(c, "status = ?, reason = ?", clusterId, partition, offset, event.id(), changed.observedAt(),
+                        changed.to().wire(), changed.reason());
+                if (changed.to() == ClusterStatus.DELETED) {
+                    clusters.release(clusterId, changed.observedAt());
+                }
+            } else if (event.data() instanceof Validated validated) {
+                update(c, "checks = ?::jsonb", clusterId, partition, offset, event.id(), validated.completedAt(),
+                        Json.write(validated.checks()));
+            } else if (event.data() instanceof ValidationFailed failed) {
+                update(c, "checks = ?::jsonb", clusterId, partition, offset, event.id(), failed.completedAt(),
+                        Json.write(failed.checks()));
+            } else if (event.data() instanceof TeardownCompleted teardown) {
+                update(c, "teardown = ?::jsonb", clusterId, partition, offset, event.id(), teardown.completedAt(),
+                        Json.write(teardown));
+            } else {
+                update(c, null, clusterId, partition, offset, event.id(), null);
+            }
+            return true;
+        }
+    }
+
+    private boolean record(Connection c, IncomingEvent.Accepted event, UUID clusterId, int partition, long offset)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("insert into cluster_history (event_id, cluster_id, type, data, "
+                + "occurred_at, kafka_partition, kafka_offset) values (?::uuid, ?, ?, ?::jsonb, ?, ?, ?) "
+                + "on conflict (event_id) do nothing")) {
+            s.setString(1, event.id());
+            s.setObject(2, clusterId);
+            s.setString(3, event.type().type());
+            s.setString(4, Json.write(redacted(event.json())));
+            s.setTimestamp(5, Timestamp.from(Instant.now()));
+            s.setInt(6, partition);
+            s.setLong(7, offset);
+            return s.executeUpdate() == 1;
+        }
+    }
+
+    private void upsert(Connection c, UUID clusterId, String name, String owner, int partition, long offset,
+            String eventId, Instant at) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("insert into cluster_view (cluster_id, name, owner, status, "
+                + "last_event_id, last_partition, last_offset, updated_at) values (?, ?, ?, 'queued', ?::uuid, ?, ?, ?) "
+                + "on conflict (cluster_id) do nothing")) {
+            s.setObject(1, clusterId);
+            s.setString(2, name);
+            s.setString(3, owner);
+            s.setString(4, eventId);
+            s.setInt(5, partition);
+            s.setLong(6, offset);
+            s.setTimestamp(7, Timestamp.from(at));
+            s.executeUpdate();
+        }
+    }
+
+    private void update(Connection c, String set, UUID clusterId, int partition, long offset, String eventId, Instant at,
+            Object... values) throws SQLException {
+        String sql = "update cluster_view set " + (set == null ? "" : set + ", ")
+                + "last_event_id = ?::uuid, last_partition = ?, last_offset = ?, updated_at = coalesce(?, updated_at) "
+                + "where cluster_id = ?";
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            int i = 1;
+            for (Object value : values) {
+                s.setObject(i++, value);
+            }
+            s.setString(i++, eventId);
+            s.setInt(i++, partition);
+            s.setLong(i++, offset);
+            s.setTimestamp(i++, at == null ? null : Timestamp.from(at));
+            s.setObject(i, clusterId);
+            s.executeUpdate();
+        }
+    }
+
+    /** History is shown to users: never the external ID. */
+    static JsonNode redacted(JsonNode data) {
+        JsonNode copy = data.deepCopy();
+        JsonNode spec = copy.path("spec");
+        if (spec instanceof ObjectNode specNode && spec.has("externalId")) {
+            specNode.put("externalId", ClusterSpec.mask(spec.path("externalId").asText()));
+        }
+        return copy;
+    }
+}

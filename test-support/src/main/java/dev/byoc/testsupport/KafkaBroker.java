@@ -1,0 +1,156 @@
+package dev.byoc.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * A real Apache Kafka broker (KRaft, combined broker+controller) in its own JVM, from the jars the
+ * {@code stack} module gathers. One per test JVM, on free loopback ports, stopped at JVM exit.
+ */
+public final class KafkaBroker {
+    private static KafkaBroker shared;
+
+    private final Process process;
+    private final String bootstrapServers;
+    private final Path logFile;
+
+    private KafkaBroker(Process process, String bootstrapServers, Path logFile) {
+        this.process = process;
+        this.bootstrapServers = bootstrapServers;
+        this.logFile = logFile;
+    }
+
+    public static synchronized KafkaBroker shared() {
+        if (shared == null || !shared.process.isAlive()) {
+            shared = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::stop));
+        }
+        return shared;
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public static KafkaBroker start() {
+        Path root = Ports.repositoryRoot();
+        Path libs = root.resolve("stack/target/kafka-libs");
+        Path log4j = root.resolve("stack/target/classes/kafka-log4j2.properties");
+        if (!Files.isDirectory(libs)) {
+            throw new IllegalStateException("Kafka broker jars missing at " + libs + ": run ./mvnw verify from the root");
+        }
+        int port = Ports.free();
+        int controllerPort = Ports.free();
+        try {
+            Path dir = Files.createTempDirectory("byoc-kafka-");
+            Path properties = dir.resolve("server.properties");
+            Files.writeString(properties, serverProperties(port, controllerPort, dir.resolve("data")));
+            Path logFile = dir.resolve("broker.log");
+            String classpath = libs.toAbsolutePath() + "/*";
+            List<String> jvm = List.of(Ports.javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
+                    "-Dlog4j2.configurationFile=" + log4j.toAbsolutePath(), "-cp", classpath);
+
+            List<String> format = new ArrayList<>(jvm);
+            format.addAll(List.of("kafka.tools.StorageTool", "format", "-t", UUID.randomUUID().toString(),
+                    "-c", properties.toString()));
+            Process formatting = new ProcessBuilder(format).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("format.log").toFile()).start();
+            if (!formatting.waitFor(60, TimeUnit.SECONDS) || formatting.exitValue() != 0) {
+                throw new IllegalStateException("formatting Kafka storage failed; see " + dir.resolve("format.log"));
+            }
+
+            List<String> run = new ArrayList<>(jvm);
+            run.addAll(List.of("kafka.Kafka", properties.toString()));
+            Process broker = new ProcessBuilder(run).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+            KafkaBroker started = new KafkaBroker(broker, "127.0.0.1:" + port, logFile);
+            started.awaitReady(Duration.ofSeconds(60));
+            return started;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void awaitReady(Duration timeout) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Kafka broker exited; see " + logFile);
+            }
+            if (Files.exists(logFile) && Files.readString(logFile).contains("Kafka Server started")) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("Kafka broker not ready after " + timeout + "; see " + logFile);
+    }
+
+    /** Creates topics (ignoring ones that exist) so consumers get partitions without waiting for auto-creation. */
+    public void createTopics(Map<String, Integer> partitionsByTopic) {
+        Properties config = new Properties();
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(config)) {
+            var existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> topics = partitionsByTopic.entrySet().stream()
+                    .filter(e -> !existing.contains(e.getKey()))
+                    .map(e -> new NewTopic(e.getKey(), e.getValue(), (short) 1))
+                    .toList();
+            if (!topics.isEmpty()) {
+                admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create topics " + partitionsByTopic.keySet(), e);
+        }
+    }
+
+    public void stop() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String serverProperties(int port, int controllerPort, Path dataDir) {
+        return String.join("\n",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "controller.listener.names=CONTROLLER",
+                "inter.broker.listener.name=PLAINTEXT",
+                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+                "log.dirs=" + dataDir,
+                "num.partitions=3",
+                "offsets.topic.replication.factor=1",
+                "offsets.topic.num.partitions=3",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "share.coordinator.state.topic.replication.factor=1",
+                "share.coordinator.state.topic.min.isr=1",
+                "group.initial.rebalance.delay.ms=0",
+                "auto.create.topics.enable=true",
+                "") ;
+    }
+}
