@@ -1,0 +1,73 @@
+package dev.byoc.provisioner.aws;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.eks.EksClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
+import software.amazon.awssdk.services.sts.StsClient;
+
+/**
+ * Builds SDK clients. Endpoints are never set here: the SDK reads AWS_ENDPOINT_URL,
+ * AWS_ENDPOINT_URL_&lt;SERVICE&gt; and the aws.endpointUrl… properties itself, so any emulator or
+ * VPC endpoint works. Credentials of the platform come from the SDK's default chain. Throttling
+ * and 5xx are retried by the SDK's standard retry strategy; every call has a deadline.
+ */
+@ApplicationScoped
+public class AwsClients {
+    private final SdkHttpClient http;
+    private final Duration callTimeout;
+
+    AwsClients(@ConfigProperty(name = "byoc.aws.call-timeout") Duration callTimeout) {
+        this.callTimeout = callTimeout;
+        this.http = UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(5))
+                .socketTimeout(callTimeout)
+                .build();
+    }
+
+    public Duration callTimeout() {
+        return callTimeout;
+    }
+
+    private ClientOverrideConfiguration overrides() {
+        return ClientOverrideConfiguration.builder()
+                .apiCallTimeout(callTimeout)
+                .apiCallAttemptTimeout(callTimeout)
+                .build();
+    }
+
+    /** STS with the platform's own credentials, on the regional endpoint. */
+    public StsClient platformSts(String region) {
+        return StsClient.builder().region(Region.of(region)).httpClient(http).overrideConfiguration(overrides()).build();
+    }
+
+    public StsClient sts(String region, AwsCredentialsProvider credentials) {
+        return StsClient.builder().region(Region.of(region)).credentialsProvider(credentials).httpClient(http)
+                .overrideConfiguration(overrides()).build();
+    }
+
+    public EksClient eks(String region, AwsCredentialsProvider credentials) {
+        return EksClient.builder().region(Region.of(region)).credentialsProvider(credentials).httpClient(http)
+                .overrideConfiguration(overrides()).build();
+    }
+
+    public S3Client s3(String region, AwsCredentialsProvider credentials) {
+        return S3Client.builder().region(Region.of(region)).credentialsProvider(credentials).httpClient(http)
+                .overrideConfiguration(overrides())
+                // a loopback emulator cannot serve virtual-hosted buckets
+                .forcePathStyle(EndpointOverride.isSet("S3"))
+                .build();
+    }
+
+    public ServiceQuotasClient quotas(String region, AwsCredentialsProvider credentials) {
+        return ServiceQuotasClient.builder().region(Region.of(region)).credentialsProvider(credentials).httpClient(http)
+                .overrideConfiguration(overrides()).build();
+    }
+}
