@@ -1,0 +1,75 @@
+package dev.byoc.monitor.health;
+
+import dev.byoc.contracts.event.ClusterSpec;
+import dev.byoc.contracts.event.HealthObserved.EksStatus;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.eks.EksClient;
+import software.amazon.awssdk.services.eks.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.model.Credentials;
+
+/**
+ * One EKS health observation: assume the customer's role, DescribeCluster. Endpoints and the
+ * platform's credentials come from the SDK's standard settings, as in the provisioner.
+ */
+@ApplicationScoped
+public class EksProbe {
+    public record Observation(EksStatus status, String detail, String errorCode) {
+    }
+
+    private final SdkHttpClient http;
+    private final ClientOverrideConfiguration overrides;
+
+    EksProbe(@ConfigProperty(name = "byoc.aws.call-timeout") Duration callTimeout) {
+        this.http = UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(5)).socketTimeout(callTimeout).build();
+        this.overrides = ClientOverrideConfiguration.builder().apiCallTimeout(callTimeout).build();
+    }
+
+    public Observation observe(UUID clusterId, ClusterSpec spec) {
+        Region region = Region.of(spec.region());
+        Credentials credentials;
+        try (StsClient sts = StsClient.builder().region(region).httpClient(http).overrideConfiguration(overrides).build()) {
+            credentials = sts.assumeRole(r -> r.roleArn(spec.roleArn()).externalId(spec.externalId())
+                    .roleSessionName("byoc-monitor-" + clusterId).durationSeconds(900)).credentials();
+        } catch (AwsServiceException e) {
+            return new Observation(EksStatus.ROLE_NOT_ASSUMABLE, spec.roleArn() + ": " + code(e), code(e));
+        } catch (SdkException e) {
+            return new Observation(EksStatus.ERROR, "sts:AssumeRole: " + e.getMessage(), "client");
+        }
+        var provider = StaticCredentialsProvider.create(AwsSessionCredentials.create(credentials.accessKeyId(),
+                credentials.secretAccessKey(), credentials.sessionToken()));
+        try (EksClient eks = EksClient.builder().region(region).credentialsProvider(provider).httpClient(http)
+                .overrideConfiguration(overrides).build()) {
+            String status = eks.describeCluster(r -> r.name(spec.eksClusterName())).cluster().statusAsString();
+            EksStatus eksStatus;
+            try {
+                eksStatus = EksStatus.valueOf(status);
+            } catch (IllegalArgumentException e) {
+                eksStatus = EksStatus.ERROR;
+            }
+            return new Observation(eksStatus, spec.eksClusterName() + " in " + spec.region() + " is " + status, null);
+        } catch (ResourceNotFoundException e) {
+            return new Observation(EksStatus.NOT_FOUND, "no EKS cluster " + spec.eksClusterName() + " in " + spec.region(),
+                    "ResourceNotFoundException");
+        } catch (AwsServiceException e) {
+            return new Observation(EksStatus.ERROR, "eks:DescribeCluster: " + code(e), code(e));
+        } catch (SdkException e) {
+            return new Observation(EksStatus.ERROR, "eks:DescribeCluster: " + e.getMessage(), "client");
+        }
+    }
+
+    private static String code(AwsServiceException e) {
+        return e.awsErrorDetails() == null ? String.valueOf(e.statusCode()) : e.awsErrorDetails().errorCode();
+    }
+}

@@ -1,0 +1,115 @@
+package dev.byoc.monitor.health;
+
+import dev.byoc.contracts.envelope.EventIds;
+import dev.byoc.contracts.event.HealthObserved;
+import dev.byoc.contracts.lifecycle.ClusterState;
+import dev.byoc.contracts.lifecycle.ClusterStatus;
+import dev.byoc.monitor.kafka.OwnedPartitions;
+import dev.byoc.monitor.kafka.Publisher;
+import dev.byoc.monitor.watch.StatusFolder;
+import dev.byoc.monitor.watch.WatchList;
+import dev.byoc.monitor.watch.WatchedCluster;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Polls EKS for the clusters in this replica's partitions and enforces the timeouts. An
+ * observation is published as health-observed when it differs from the last one, or while a
+ * recovery / failure streak is being counted (each observation of the streak is a fact the
+ * state machine needs).
+ */
+@ApplicationScoped
+public class HealthPoller {
+    private static final Logger LOG = Logger.getLogger(HealthPoller.class);
+
+    private final WatchList watchList;
+    private final OwnedPartitions partitions;
+    private final EksProbe probe;
+    private final Publisher publisher;
+    private final StatusFolder folder;
+    private final MeterRegistry metrics;
+    private final Duration interval;
+    private final Duration jitter;
+    private final Duration provisioningTimeout;
+    private final Duration teardownTimeout;
+
+    HealthPoller(WatchList watchList, OwnedPartitions partitions, EksProbe probe, Publisher publisher, StatusFolder folder,
+            MeterRegistry metrics,
+            @ConfigProperty(name = "byoc.monitor.poll-interval") Duration interval,
+            @ConfigProperty(name = "byoc.monitor.poll-jitter") Duration jitter,
+            @ConfigProperty(name = "byoc.monitor.provisioning-timeout") Duration provisioningTimeout,
+            @ConfigProperty(name = "byoc.monitor.teardown-timeout") Duration teardownTimeout) {
+        this.watchList = watchList;
+        this.partitions = partitions;
+        this.probe = probe;
+        this.publisher = publisher;
+        this.folder = folder;
+        this.metrics = metrics;
+        this.interval = interval;
+        this.jitter = jitter;
+        this.provisioningTimeout = provisioningTimeout;
+        this.teardownTimeout = teardownTimeout;
+    }
+
+    @Scheduled(every = "${byoc.monitor.tick}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void tick() {
+        Set<Integer> owned = partitions.current();
+        try {
+            for (WatchedCluster cluster : watchList.duePolls(owned, 100)) {
+                poll(cluster);
+            }
+            for (WatchedCluster cluster : watchList.overdue(owned, "pending", provisioningTimeout)) {
+                folder.timeOut(cluster.clusterId(), ClusterStatus.PENDING, provisioningTimeout,
+                        "provisioning timed out after " + human(provisioningTimeout));
+            }
+            for (WatchedCluster cluster : watchList.overdue(owned, "terminating", teardownTimeout)) {
+                folder.timeOut(cluster.clusterId(), ClusterStatus.TERMINATING, teardownTimeout,
+                        "teardown timed out after " + human(teardownTimeout) + "; delete the cluster again to retry");
+            }
+        } catch (Exception e) {
+            LOG.warnf("health poll round failed: %s", e.getMessage());
+        }
+    }
+
+    private void poll(WatchedCluster cluster) throws Exception {
+        ClusterState state = cluster.state();
+        Instant next = Instant.now().plus(interval).plusMillis(jitter.isZero() ? 0
+                : ThreadLocalRandom.current().nextLong(jitter.toMillis() + 1));
+        if (!state.validated()) {
+            watchList.reschedule(cluster.clusterId(), cluster.lastObservation(), next);
+            return;
+        }
+        Timer.Sample sample = Timer.start(metrics);
+        EksProbe.Observation observation = probe.observe(cluster.clusterId(), cluster.spec());
+        sample.stop(metrics.timer("byoc_monitor_poll_seconds"));
+        metrics.counter("byoc_monitor_polls_total", "eks_status", observation.status().name()).increment();
+        if (observation.errorCode() != null) {
+            metrics.counter("byoc_monitor_aws_errors_total", "code", observation.errorCode()).increment();
+        }
+        boolean changed = !observation.status().name().equals(cluster.lastObservation());
+        boolean counting = (state.status() == ClusterStatus.FAILED && state.healthyStreak() > 0)
+                || (state.status() == ClusterStatus.RUNNING && state.unhealthyStreak() > 0);
+        if (changed || counting) {
+            publisher.event(EventIds.random(), cluster.clusterId(), new HealthObserved(cluster.clusterId(),
+                    observation.status(), observation.status().healthy(), observation.detail(), Instant.now()));
+        }
+        watchList.reschedule(cluster.clusterId(), cluster.lastObservation(), next);
+    }
+
+    static String human(Duration duration) {
+        if (duration.toSeconds() % 60 != 0) {
+            return duration.toSeconds() + "s";
+        }
+        long minutes = duration.toMinutes();
+        return minutes % 60 == 0 && minutes > 0 ? duration.toHours() + "h" : minutes + "m";
+    }
+}
