@@ -49,7 +49,13 @@ public final class RoleSession {
         }
     }
 
+    public static String message(software.amazon.awssdk.awscore.exception.AwsServiceException e) {
+        String message = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
+        return message != null ? message : e.getMessage();
+    }
+
     public static String code(software.amazon.awssdk.awscore.exception.AwsServiceException e) {
-        return e.awsErrorDetails() == null ? String.valueOf(e.statusCode()) : e.awsErrorDetails().errorCode();
+        String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+        return code != null ? code : "HTTP " + e.statusCode();
     }
 }

@@ -61,9 +61,11 @@ public class AccessValidator {
                 credentials = RoleSession.assumeWithRetry(platform, spec.roleArn(), spec.externalId(), session, assumeRoleWindow);
                 checks.add(Check.pass(ASSUME_ROLE, "assumed " + spec.roleArn() + " with the external ID"));
             } catch (AwsServiceException e) {
+                String code = RoleSession.code(e);
+                boolean denied = "AccessDenied".equals(code);
                 checks.add(Check.fail(ASSUME_ROLE, "cannot assume " + spec.roleArn() + " with external ID "
-                        + spec.externalIdHint() + " (" + RoleSession.code(e) + ", retried for " + assumeRoleWindow.toSeconds()
-                        + " s): " + e.awsErrorDetails().errorMessage(),
+                        + spec.externalIdHint() + " (" + code + (denied ? ", retried for " + assumeRoleWindow.toSeconds()
+                        + " s" : "") + "): " + RoleSession.message(e),
                         "make the role's trust policy allow sts:AssumeRole for the platform principal with the condition "
                                 + "{\"StringEquals\": {\"sts:ExternalId\": \"<your external ID>\"}}; check the role ARN and "
                                 + "external ID match the Terraform output"));
