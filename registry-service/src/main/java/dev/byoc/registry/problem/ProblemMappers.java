@@ -39,6 +39,20 @@ public class ProblemMappers {
                 "the registry's database is unreachable; nothing was changed, retry shortly", null));
     }
 
+    /** Anything unexpected: logged with an id the caller can quote, never a stack trace in the body. */
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    public Response unexpected(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return unavailable(sql);
+            }
+        }
+        String id = java.util.UUID.randomUUID().toString();
+        LOG.errorf(e, "unexpected error %s", id);
+        return respond(new Problem("https://byoc.dev/problems/internal", "Internal Server Error", 500,
+                "unexpected error; quote " + id + " when reporting it", null));
+    }
+
     static Response respond(Problem problem) {
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
     }
