@@ -10,9 +10,10 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
         PostgresServer server = PostgresServer.shared();
         String database = server.createDatabase("byoc_test");
         return Map.of(
-                "quarkus.datasource.jdbc.url", server.jdbcUrl(database),
-                "quarkus.datasource.username", server.user(),
-                "quarkus.datasource.password", "");
+                // the services append their own ?currentSchema=<service>
+                "byoc.db.url", server.jdbcUrl(database),
+                "byoc.db.user", server.user(),
+                "byoc.db.password", "");
     }
 
     @Override

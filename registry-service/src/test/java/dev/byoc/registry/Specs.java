@@ -1,0 +1,37 @@
+package dev.byoc.registry;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.byoc.contracts.Json;
+
+/** Grid-shaped create requests for tests, as the Terraform module prints them. */
+public final class Specs {
+    private Specs() {
+    }
+
+    public static String grid(String name) {
+        return """
+                {"name": "%s",
+                 "spec": {"cluster_type": "CLUSTER_TYPE_BYOC",
+                          "performance_profile": "CLUSTER_PERFORMANCE_PROFILE_DEFAULT",
+                          "desired_state": "CLUSTER_STATE_RUNNING",
+                          "cost_factor": 1.0,
+                          "driver": {"external": {},
+                                     "kubernetes": {"aws": {
+                                         "region": "us-east-1",
+                                         "role_arn": "arn:aws:iam::111122223333:role/byoc-demo-01",
+                                         "external_id": "byoc-demo-external-id-7f3a",
+                                         "bucket_name": "byoc-demo-01-bucket",
+                                         "eks_cluster_name": "demo-01",
+                                         "instance_types": [{"name": "m5.xlarge", "overprovisioned_ondemand_count": 0}],
+                                         "cpu_ami_override": "", "gpu_ami_override": "", "builder_ami_override": ""}}}}}
+                """.formatted(name);
+    }
+
+    /** The request with one field of the AWS driver replaced. */
+    public static String withAws(String name, String field, Object value) {
+        ObjectNode root = (ObjectNode) Json.mapper().valueToTree(Json.read(grid(name), Object.class));
+        ObjectNode aws = (ObjectNode) root.path("spec").path("driver").path("kubernetes").path("aws");
+        aws.set(field, Json.mapper().valueToTree(value));
+        return root.toString();
+    }
+}

@@ -1,0 +1,83 @@
+package dev.byoc.system;
+
+import dev.byoc.testsupport.AwsStandIn;
+import dev.byoc.testsupport.KafkaBroker;
+import dev.byoc.testsupport.KafkaResource;
+import dev.byoc.testsupport.PostgresServer;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The three packaged services as processes, on the real broker and PostgreSQL, with the AWS
+ * stand-in: the system exactly as bin/byoc-stack runs it, on free ports and a fresh database.
+ */
+final class SystemUnderTest implements AutoCloseable {
+    static final String ADMIN_KEY = "system-test-admin-key";
+
+    final KafkaBroker kafka;
+    final AwsStandIn aws;
+    final ServiceProcess registry;
+    final ServiceProcess provisioner;
+    final ServiceProcess monitor;
+    private final List<ServiceProcess> all = new ArrayList<>();
+
+    SystemUnderTest() throws Exception {
+        Path root = Path.of(System.getProperty("byoc.root"));
+        kafka = KafkaBroker.shared();
+        kafka.createTopics(KafkaResource.TOPICS);
+        PostgresServer postgres = PostgresServer.shared();
+        String database = postgres.createDatabase("byoc_system");
+        aws = AwsStandIn.shared();
+
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("BYOC_DB_URL", postgres.jdbcUrl(database));
+        env.put("BYOC_DB_USER", postgres.user());
+        env.put("BYOC_BOOTSTRAP_API_KEY", ADMIN_KEY);
+        env.put("AWS_ENDPOINT_URL", aws.endpoint());
+        env.put("AWS_ACCESS_KEY_ID", "AKIAPLATFORMSYSTEST1");
+        env.put("AWS_SECRET_ACCESS_KEY", "system-test-secret");
+        env.put("AWS_REGION", "us-east-1");
+        // a quick rhythm so the walk-through takes seconds, as in the dev profile
+        env.put("BYOC_MONITOR_POLL_INTERVAL", "2s");
+        env.put("BYOC_MONITOR_POLL_JITTER", "0s");
+        env.put("BYOC_AWS_ASSUME_ROLE_RETRY_WINDOW", "5s");
+
+        registry = start(root, "registry-service", env);
+        provisioner = start(root, "provisioner-service", env);
+        monitor = start(root, "monitor-service", env);
+        for (ServiceProcess service : all) {
+            service.awaitReady(Duration.ofSeconds(90));
+        }
+    }
+
+    private ServiceProcess start(Path root, String module, Map<String, String> env) throws Exception {
+        ServiceProcess process = ServiceProcess.start(root, module, freePort(), env);
+        all.add(process);
+        return process;
+    }
+
+    String logs() {
+        StringBuilder logs = new StringBuilder();
+        for (ServiceProcess service : all) {
+            logs.append("---- ").append(service.url()).append('\n').append(service.tail()).append('\n');
+        }
+        return logs.toString();
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        all.forEach(ServiceProcess::close);
+    }
+}
