@@ -54,6 +54,9 @@ public class StatusFolder {
         if (!watchList.markProcessed(event.id())) {
             return false;
         }
+        if (!event.json().path("clusterId").isTextual()) {
+            return true; // a rejected command that named no cluster carries no fact about one
+        }
         UUID clusterId = UUID.fromString(event.json().path("clusterId").asText());
         Optional<WatchedCluster> existing = watchList.lock(clusterId);
         if (existing.isEmpty() && !(event.data() instanceof ClusterRequested)) {

@@ -40,6 +40,9 @@ public class ClusterViewProjector {
     /** @return false when the event had already been applied */
     @Transactional
     public boolean apply(IncomingEvent.Accepted event, int partition, long offset) throws SQLException {
+        if (!event.json().path("clusterId").isTextual()) {
+            return true; // a rejected command that named no cluster: nothing to project
+        }
         UUID clusterId = UUID.fromString(event.json().path("clusterId").asText());
         try (Connection c = dataSource.getConnection()) {
             if (!record(c, event, clusterId, partition, offset)) {
