@@ -38,6 +38,7 @@ public class ClusterRepository {
                         else v.reason end as reason,
                    v.checks::text, v.teardown::text, c.released_at is not null
               from clusters c left join cluster_view v on v.cluster_id = c.id
+                   and v.version = (select live_version from projections where name = 'cluster-view')
             """;
 
     private final AgroalDataSource dataSource;

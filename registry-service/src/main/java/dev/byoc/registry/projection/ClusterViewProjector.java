@@ -37,43 +37,94 @@ public class ClusterViewProjector {
         this.clusters = clusters;
     }
 
-    /** @return false when the event had already been applied */
+    /** The live path: applies to the live version, waiting while a rebuild switches versions. */
     @Transactional
     public boolean apply(IncomingEvent.Accepted event, int partition, long offset) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            int version = liveVersion(c);
+            record(c, event, partition, offset);
+            return applyTo(c, version, event, partition, offset);
+        }
+    }
+
+    /** Takes the projection row FOR SHARE: a version switch (FOR UPDATE) waits for us and we for it. */
+    static int liveVersion(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "select live_version from projections where name = 'cluster-view' for share");
+                var r = s.executeQuery()) {
+            r.next();
+            return r.getInt(1);
+        }
+    }
+
+    /**
+     * Applies one event to one version inside the caller's transaction. An event id already applied
+     * to this version, or a position at or below the row's, changes nothing.
+     *
+     * @return false when the event had already been applied
+     */
+    public boolean applyTo(Connection c, int version, IncomingEvent.Accepted event, int partition, long offset)
+            throws SQLException {
         if (!event.json().path("clusterId").isTextual()) {
             return true; // a rejected command that named no cluster: nothing to project
         }
         UUID clusterId = UUID.fromString(event.json().path("clusterId").asText());
-        try (Connection c = dataSource.getConnection()) {
-            if (!record(c, event, clusterId, partition, offset)) {
-                return false;
+        if (!firstTime(c, version, event.id()) || alreadyPast(c, version, clusterId, partition, offset)) {
+            return false;
+        }
+        if (event.data() instanceof ClusterRequested requested) {
+            upsert(c, version, clusterId, requested.name(), requested.owner(), partition, offset, event.id(),
+                    requested.requestedAt());
+        } else if (event.data() instanceof StatusChanged changed) {
+            update(c, version, "status = ?, reason = ?", clusterId, partition, offset, event.id(), changed.observedAt(),
+                    changed.to().wire(), changed.reason());
+            if (changed.to() == ClusterStatus.DELETED) {
+                clusters.release(clusterId, changed.observedAt());
             }
-            if (event.data() instanceof ClusterRequested requested) {
-                upsert(c, clusterId, requested.name(), requested.owner(), partition, offset, event.id(), requested.requestedAt());
-            } else if (event.data() instanceof StatusChanged changed) {
-                update(c, "status = ?, reason = ?", clusterId, partition, offset, event.id(), changed.observedAt(),
-                        changed.to().wire(), changed.reason());
-                if (changed.to() == ClusterStatus.DELETED) {
-                    clusters.release(clusterId, changed.observedAt());
-                }
-            } else if (event.data() instanceof Validated validated) {
-                update(c, "checks = ?::jsonb", clusterId, partition, offset, event.id(), validated.completedAt(),
-                        Json.write(validated.checks()));
-            } else if (event.data() instanceof ValidationFailed failed) {
-                update(c, "checks = ?::jsonb", clusterId, partition, offset, event.id(), failed.completedAt(),
-                        Json.write(failed.checks()));
-            } else if (event.data() instanceof TeardownCompleted teardown) {
-                update(c, "teardown = ?::jsonb", clusterId, partition, offset, event.id(), teardown.completedAt(),
-                        Json.write(teardown));
-            } else {
-                update(c, null, clusterId, partition, offset, event.id(), null);
-            }
-            return true;
+        } else if (event.data() instanceof Validated validated) {
+            update(c, version, "checks = ?::jsonb", clusterId, partition, offset, event.id(), validated.completedAt(),
+                    Json.write(validated.checks()));
+        } else if (event.data() instanceof ValidationFailed failed) {
+            update(c, version, "checks = ?::jsonb", clusterId, partition, offset, event.id(), failed.completedAt(),
+                    Json.write(failed.checks()));
+        } else if (event.data() instanceof TeardownCompleted teardown) {
+            update(c, version, "teardown = ?::jsonb", clusterId, partition, offset, event.id(), teardown.completedAt(),
+                    Json.write(teardown));
+        } else {
+            update(c, version, null, clusterId, partition, offset, event.id(), null);
+        }
+        return true;
+    }
+
+    private static boolean firstTime(Connection c, int version, String eventId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "insert into projection_events (version, event_id) values (?, ?) on conflict do nothing")) {
+            s.setInt(1, version);
+            s.setString(2, eventId);
+            return s.executeUpdate() == 1;
         }
     }
 
-    private boolean record(Connection c, IncomingEvent.Accepted event, UUID clusterId, int partition, long offset)
+    private static boolean alreadyPast(Connection c, int version, UUID clusterId, int partition, long offset)
             throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("select 1 from cluster_view where version = ? and cluster_id = ? "
+                + "and last_partition = ? and last_offset >= ?")) {
+            s.setInt(1, version);
+            s.setObject(2, clusterId);
+            s.setInt(3, partition);
+            s.setLong(4, offset);
+            try (var r = s.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
+    /** The user-visible history: every event once, whatever the version. */
+    private void record(Connection c, IncomingEvent.Accepted event, int partition, long offset) throws SQLException {
+        if (!event.json().path("clusterId").isTextual()) {
+            return;
+        }
+        UUID clusterId = UUID.fromString(event.json().path("clusterId").asText());
         try (PreparedStatement s = c.prepareStatement("insert into cluster_history (event_id, cluster_id, type, data, "
                 + "occurred_at, kafka_partition, kafka_offset) values (?::uuid, ?, ?, ?::jsonb, ?, ?, ?) "
                 + "on conflict (event_id) do nothing")) {
@@ -84,31 +135,32 @@ public class ClusterViewProjector {
             s.setTimestamp(5, Timestamp.from(Instant.now()));
             s.setInt(6, partition);
             s.setLong(7, offset);
-            return s.executeUpdate() == 1;
-        }
-    }
-
-    private void upsert(Connection c, UUID clusterId, String name, String owner, int partition, long offset,
-            String eventId, Instant at) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("insert into cluster_view (cluster_id, name, owner, status, "
-                + "last_event_id, last_partition, last_offset, updated_at) values (?, ?, ?, 'queued', ?::uuid, ?, ?, ?) "
-                + "on conflict (cluster_id) do nothing")) {
-            s.setObject(1, clusterId);
-            s.setString(2, name);
-            s.setString(3, owner);
-            s.setString(4, eventId);
-            s.setInt(5, partition);
-            s.setLong(6, offset);
-            s.setTimestamp(7, Timestamp.from(at));
             s.executeUpdate();
         }
     }
 
-    private void update(Connection c, String set, UUID clusterId, int partition, long offset, String eventId, Instant at,
+    private void upsert(Connection c, int version, UUID clusterId, String name, String owner, int partition, long offset,
+            String eventId, Instant at) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("insert into cluster_view (version, cluster_id, name, owner, status, "
+                + "last_event_id, last_partition, last_offset, updated_at) values (?, ?, ?, ?, 'queued', ?::uuid, ?, ?, ?) "
+                + "on conflict (version, cluster_id) do nothing")) {
+            s.setInt(1, version);
+            s.setObject(2, clusterId);
+            s.setString(3, name);
+            s.setString(4, owner);
+            s.setString(5, eventId);
+            s.setInt(6, partition);
+            s.setLong(7, offset);
+            s.setTimestamp(8, Timestamp.from(at));
+            s.executeUpdate();
+        }
+    }
+
+    private void update(Connection c, int version, String set, UUID clusterId, int partition, long offset, String eventId, Instant at,
             Object... values) throws SQLException {
         String sql = "update cluster_view set " + (set == null ? "" : set + ", ")
                 + "last_event_id = ?::uuid, last_partition = ?, last_offset = ?, updated_at = coalesce(?, updated_at) "
-                + "where cluster_id = ?";
+                + "where version = ? and cluster_id = ?";
         try (PreparedStatement s = c.prepareStatement(sql)) {
             int i = 1;
             for (Object value : values) {
@@ -118,6 +170,7 @@ public class ClusterViewProjector {
             s.setInt(i++, partition);
             s.setLong(i++, offset);
             s.setTimestamp(i++, at == null ? null : Timestamp.from(at));
+            s.setInt(i++, version);
             s.setObject(i, clusterId);
             s.executeUpdate();
         }
