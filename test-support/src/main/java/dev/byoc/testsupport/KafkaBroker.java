@@ -26,11 +26,13 @@ public final class KafkaBroker {
     private final Process process;
     private final String bootstrapServers;
     private final Path logFile;
+    private final Path dir;
 
-    private KafkaBroker(Process process, String bootstrapServers, Path logFile) {
+    private KafkaBroker(Process process, String bootstrapServers, Path dir) {
         this.process = process;
         this.bootstrapServers = bootstrapServers;
-        this.logFile = logFile;
+        this.dir = dir;
+        this.logFile = dir.resolve("broker.log");
     }
 
     public static synchronized KafkaBroker shared() {
@@ -75,7 +77,7 @@ public final class KafkaBroker {
             List<String> run = new ArrayList<>(jvm);
             run.addAll(List.of("kafka.Kafka", properties.toString()));
             Process broker = new ProcessBuilder(run).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
-            KafkaBroker started = new KafkaBroker(broker, "127.0.0.1:" + port, logFile);
+            KafkaBroker started = new KafkaBroker(broker, "127.0.0.1:" + port, dir);
             started.awaitReady(Duration.ofSeconds(60));
             return started;
         } catch (IOException e) {
@@ -128,6 +130,15 @@ public final class KafkaBroker {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+        deleteRecursively(dir);
+    }
+
+    private static void deleteRecursively(Path path) {
+        try (var paths = Files.walk(path)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort at JVM exit
         }
     }
 
