@@ -35,13 +35,13 @@ public final class TopicSetup {
     /** Returns the topics it created. */
     public static List<String> ensure(String bootstrapServers, Partitions partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30000))) {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000))) {
+            Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
             List<NewTopic> missing = topics(partitions).stream().filter(t -> !existing.contains(t.name())).toList();
             List<String> created = new ArrayList<>();
             for (NewTopic topic : missing) {
                 try {
-                    admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+                    admin.createTopics(List.of(topic)).all().get(10, TimeUnit.SECONDS);
                     created.add(topic.name());
                 } catch (java.util.concurrent.ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {

@@ -80,6 +80,11 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** SIGKILL: no shutdown hooks, no graceful anything — a crash. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() {
         process.destroy();

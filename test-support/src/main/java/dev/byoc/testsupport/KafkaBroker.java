@@ -23,13 +23,15 @@ import org.apache.kafka.clients.admin.NewTopic;
 public final class KafkaBroker {
     private static KafkaBroker shared;
 
-    private final Process process;
+    private Process process;
+    private final List<String> command;
     private final String bootstrapServers;
     private final Path logFile;
     private final Path dir;
 
-    private KafkaBroker(Process process, String bootstrapServers, Path dir) {
+    private KafkaBroker(Process process, List<String> command, String bootstrapServers, Path dir) {
         this.process = process;
+        this.command = command;
         this.bootstrapServers = bootstrapServers;
         this.dir = dir;
         this.logFile = dir.resolve("broker.log");
@@ -77,7 +79,7 @@ public final class KafkaBroker {
             List<String> run = new ArrayList<>(jvm);
             run.addAll(List.of("kafka.Kafka", properties.toString()));
             Process broker = new ProcessBuilder(run).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
-            KafkaBroker started = new KafkaBroker(broker, "127.0.0.1:" + port, dir);
+            KafkaBroker started = new KafkaBroker(broker, run, "127.0.0.1:" + port, dir);
             started.awaitReady(Duration.ofSeconds(60));
             return started;
         } catch (IOException e) {
@@ -88,13 +90,18 @@ public final class KafkaBroker {
         }
     }
 
+    private int startedLines() throws IOException {
+        return Files.readString(logFile).split("Kafka Server started", -1).length - 1;
+    }
+
     private void awaitReady(Duration timeout) throws IOException, InterruptedException {
+        int startedBefore = Files.exists(logFile) ? startedLines() : 0;
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("Kafka broker exited; see " + logFile);
             }
-            if (Files.exists(logFile) && Files.readString(logFile).contains("Kafka Server started")) {
+            if (Files.exists(logFile) && startedLines() > startedBefore) {
                 return;
             }
             Thread.sleep(100);
@@ -118,6 +125,32 @@ public final class KafkaBroker {
             }
         } catch (Exception e) {
             throw new IllegalStateException("cannot create topics " + partitionsByTopic.keySet(), e);
+        }
+    }
+
+    /** Stops the broker process but keeps its data and ports, for {@link #restart()}. */
+    public void pause() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Starts the same broker again (same ports, same data). */
+    public void restart() {
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+            awaitReady(Duration.ofSeconds(60));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
