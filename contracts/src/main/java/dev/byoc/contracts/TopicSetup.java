@@ -35,6 +35,7 @@ public final class TopicSetup {
     /** Returns the topics it created. */
     public static List<String> ensure(String bootstrapServers, Partitions partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000))) {
             Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
             List<NewTopic> missing = topics(partitions).stream().filter(t -> !existing.contains(t.name())).toList();

@@ -90,7 +90,7 @@ public class WatchList {
         }
         return query("select " + COLUMNS + " from watch_list where status in ('pending', 'running', 'failed') "
                 + "and next_poll_at <= now() and kafka_partition = any (?) order by next_poll_at limit " + limit,
-                partitions.toArray(Integer[]::new));
+                new Object[] {partitions.toArray(Integer[]::new)});
     }
 
     /** Clusters in the given partitions stuck in {@code status} for longer than {@code timeout}. */

@@ -1,0 +1,224 @@
+package dev.byoc.monitor;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
+import dev.byoc.contracts.Json;
+import dev.byoc.contracts.envelope.SchemaValidator;
+import dev.byoc.testsupport.AwsResource;
+import dev.byoc.testsupport.AwsStandIn;
+import dev.byoc.testsupport.KafkaResource;
+import dev.byoc.testsupport.KafkaTestClient;
+import dev.byoc.testsupport.PostgresResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The monitor on the real broker and PostgreSQL with the AWS stand-in: status derived from the
+ * facts, EKS health polling, no flapping, timeouts, the fleet state topic.
+ */
+@QuarkusTest
+@WithTestResource(KafkaResource.class)
+@WithTestResource(PostgresResource.class)
+@WithTestResource(AwsResource.class)
+class MonitorTests {
+    static final String EVENTS = "byoc.cluster-events";
+    final KafkaTestClient kafka = KafkaTestClient.shared();
+    final AwsStandIn aws = AwsStandIn.shared();
+
+    /** A cluster on the sandbox role whose EKS cluster answers {@code status} until restubbed. */
+    private StubMapping eks(String eksName, String status) {
+        String body = """
+                {"cluster": {"name": "%s", "arn": "arn:aws:eks:us-east-1:111122223333:cluster/%s", "status": "%s",
+                             "version": "1.31", "createdAt": 1764000000}}""".formatted(eksName, eksName, status);
+        return aws.server().stubFor(get(urlPathEqualTo("/clusters/" + eksName)).atPriority(1)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body)));
+    }
+
+    private String spec(String eksName) {
+        return """
+                {"region": "us-east-1", "roleArn": "%s", "externalId": "%s", "bucketName": "byoc-demo-01-bucket",
+                 "eksClusterName": "%s", "instanceTypes": [{"name": "m5.xlarge", "overprovisionedOnDemandCount": 0}],
+                 "performanceProfile": "default", "strict": false}""".formatted(AwsStandIn.ROLE_ARN, AwsStandIn.EXTERNAL_ID, eksName);
+    }
+
+    private void send(String id, String type, String data) {
+        send(id, UUID.randomUUID().toString(), type, data);
+    }
+
+    private void send(String id, String eventId, String type, String data) {
+        assertThat(SchemaValidator.violations(type, Json.mapper().valueToTree(Json.read(data, Object.class)))).isEmpty();
+        kafka.produce(EVENTS, id, data, KafkaTestClient.cloudEvent(eventId, type, id));
+    }
+
+    private void requested(String id, String name, String eksName) {
+        send(id, "byoc.cluster.requested.v1", """
+                {"clusterId": "%s", "name": "%s", "owner": "ana", "spec": %s, "requestedAt": "%s"}"""
+                .formatted(id, name, spec(eksName), Instant.now()));
+    }
+
+    private void validated(String id) {
+        String cause = UUID.randomUUID().toString();
+        send(id, "byoc.cluster.validation-started.v1", """
+                {"clusterId": "%s", "causeEventId": "%s", "startedAt": "%s"}""".formatted(id, cause, Instant.now()));
+        send(id, "byoc.cluster.validated.v1", """
+                {"clusterId": "%s", "causeEventId": "%s", "checks": [], "completedAt": "%s"}""".formatted(id, cause, Instant.now()));
+    }
+
+    /** The statuses the monitor published for one cluster, in order. */
+    private List<String> statuses(String id, Duration within, String... until) {
+        List<ConsumerRecord<String, String>> records = kafka.read(EVENTS,
+                r -> id.equals(r.key()) && "byoc.cluster.status-changed.v1".equals(KafkaTestClient.header(r, "ce_type")),
+                found -> found.size() >= until.length && to(found.get(found.size() - 1)).equals(until[until.length - 1]),
+                within);
+        records.forEach(r -> assertThat(SchemaValidator.violations("byoc.cluster.status-changed.v1",
+                Json.mapper().valueToTree(Json.read(r.value(), Object.class)))).isEmpty());
+        return records.stream().map(MonitorTests::to).toList();
+    }
+
+    private static String to(ConsumerRecord<String, String> record) {
+        return Json.mapper().valueToTree(Json.read(record.value(), Object.class)).path("to").asText();
+    }
+
+    @Test
+    void aHealthyClusterGoesQueuedPendingRunningAndItsStateIsPublished() {
+        String id = UUID.randomUUID().toString();
+        eks("healthy-01", "ACTIVE");
+        requested(id, "healthy-01", "healthy-01");
+        validated(id);
+        assertThat(statuses(id, Duration.ofSeconds(30), "queued", "pending", "running"))
+                .containsExactly("queued", "pending", "running");
+        var state = kafka.read("byoc.cluster-state", r -> id.equals(r.key()),
+                found -> !found.isEmpty() && found.get(found.size() - 1).value().contains("\"running\""), Duration.ofSeconds(10));
+        JsonNode last = Json.mapper().valueToTree(Json.read(state.get(state.size() - 1).value(), Object.class));
+        assertThat(last.path("status").asText()).isEqualTo("running");
+        assertThat(last.path("externalIdHint").asText()).isEqualTo("…7f3a");
+        assertThat(state.get(state.size() - 1).value()).doesNotContain(AwsStandIn.EXTERNAL_ID);
+        assertThat(SchemaValidator.violations("byoc.cluster-state.v1", last)).isEmpty();
+    }
+
+    @Test
+    void creatingStaysPendingUntilActive() {
+        String id = UUID.randomUUID().toString();
+        eks("creating-01", "CREATING");
+        requested(id, "creating-01", "creating-01");
+        validated(id);
+        assertThat(statuses(id, Duration.ofSeconds(20), "queued", "pending")).containsExactly("queued", "pending");
+        List<ConsumerRecord<String, String>> observed = kafka.read(EVENTS,
+                r -> id.equals(r.key()) && "byoc.cluster.health-observed.v1".equals(KafkaTestClient.header(r, "ce_type")),
+                found -> !found.isEmpty(), Duration.ofSeconds(10));
+        assertThat(observed.get(0).value()).contains("\"CREATING\"");
+        eks("creating-01", "ACTIVE");
+        assertThat(statuses(id, Duration.ofSeconds(20), "queued", "pending", "running"))
+                .containsExactly("queued", "pending", "running");
+    }
+
+    @Test
+    void healthDoesNotFlap() throws Exception {
+        String id = UUID.randomUUID().toString();
+        eks("flappy-01", "ACTIVE");
+        requested(id, "flappy-01", "flappy-01");
+        validated(id);
+        statuses(id, Duration.ofSeconds(20), "queued", "pending", "running");
+
+        // one bad observation between good ones: still running
+        eks("flappy-01", "FAILED");
+        awaitObservations(id, "FAILED", 1);
+        eks("flappy-01", "ACTIVE");
+        awaitObservations(id, "ACTIVE", 2);
+        assertThat(statuses(id, Duration.ofSeconds(2), "running")).containsExactly("queued", "pending", "running");
+
+        // two in a row: failed; then it needs three healthy ones to come back
+        eks("flappy-01", "FAILED");
+        assertThat(statuses(id, Duration.ofSeconds(20), "queued", "pending", "running", "failed"))
+                .containsExactly("queued", "pending", "running", "failed");
+        eks("flappy-01", "ACTIVE");
+        // two healthy observations after the failure (four in all) are not enough to recover
+        awaitObservations(id, "ACTIVE", 4);
+        assertThat(statuses(id, Duration.ofSeconds(1), "failed")).last().isEqualTo("failed");
+        assertThat(statuses(id, Duration.ofSeconds(20), "queued", "pending", "running", "failed", "running"))
+                .containsExactly("queued", "pending", "running", "failed", "running");
+    }
+
+    private void awaitObservations(String id, String eksStatus, int atLeast) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> kafka.read(EVENTS,
+                r -> id.equals(r.key()) && "byoc.cluster.health-observed.v1".equals(KafkaTestClient.header(r, "ce_type"))
+                        && r.value().contains("\"" + eksStatus + "\""),
+                found -> found.size() >= atLeast, Duration.ofSeconds(2)).size() >= atLeast);
+    }
+
+    @Test
+    void aClusterThatFailedValidationStaysFailedWhateverEksSays() throws Exception {
+        String id = UUID.randomUUID().toString();
+        eks("invalid-01", "ACTIVE");
+        requested(id, "invalid-01", "invalid-01");
+        String cause = UUID.randomUUID().toString();
+        send(id, "byoc.cluster.validation-started.v1", """
+                {"clusterId": "%s", "causeEventId": "%s", "startedAt": "%s"}""".formatted(id, cause, Instant.now()));
+        send(id, "byoc.cluster.validation-failed.v1", """
+                {"clusterId": "%s", "causeEventId": "%s", "checks": [], "reason": "validation failed: s3-bucket: wrong region",
+                 "completedAt": "%s"}""".formatted(id, cause, Instant.now()));
+        assertThat(statuses(id, Duration.ofSeconds(20), "queued", "pending", "failed")).containsExactly("queued", "pending", "failed");
+        Thread.sleep(4000); // four poll intervals in which an ACTIVE cluster would have been promoted
+        assertThat(statuses(id, Duration.ofSeconds(1), "failed")).containsExactly("queued", "pending", "failed");
+    }
+
+    @Test
+    void pendingTooLongTimesOut() {
+        String id = UUID.randomUUID().toString();
+        eks("slow-01", "CREATING");
+        requested(id, "slow-01", "slow-01");
+        validated(id);
+        List<ConsumerRecord<String, String>> changes = kafka.read(EVENTS,
+                r -> id.equals(r.key()) && "byoc.cluster.status-changed.v1".equals(KafkaTestClient.header(r, "ce_type")),
+                found -> found.stream().anyMatch(r -> to(r).equals("failed")), Duration.ofSeconds(40));
+        assertThat(changes.stream().map(MonitorTests::to).toList()).containsExactly("queued", "pending", "failed");
+        assertThat(changes.get(2).value()).contains("provisioning timed out after 12s");
+    }
+
+    @Test
+    void terminatingEndsDeletedWithATombstone() {
+        String id = UUID.randomUUID().toString();
+        eks("gone-01", "ACTIVE");
+        requested(id, "gone-01", "gone-01");
+        validated(id);
+        statuses(id, Duration.ofSeconds(20), "queued", "pending", "running");
+        send(id, "byoc.cluster.deleted.v1", """
+                {"clusterId": "%s", "name": "gone-01", "owner": "ana", "spec": %s, "force": false, "deletedAt": "%s"}"""
+                .formatted(id, spec("gone-01"), Instant.now()));
+        send(id, "byoc.cluster.teardown-completed.v1", """
+                {"clusterId": "%s", "causeEventId": "%s", "removed": [], "leftBehind": [], "hint": "terraform destroy",
+                 "completedAt": "%s"}""".formatted(id, UUID.randomUUID(), Instant.now()));
+        assertThat(statuses(id, Duration.ofSeconds(20), "queued", "pending", "running", "terminating", "deleted"))
+                .containsExactly("queued", "pending", "running", "terminating", "deleted");
+        var state = kafka.read("byoc.cluster-state", r -> id.equals(r.key()),
+                found -> !found.isEmpty() && found.get(found.size() - 1).value() == null, Duration.ofSeconds(10));
+        assertThat(state.get(state.size() - 1).value()).as("tombstone").isNull();
+    }
+
+    @Test
+    void duplicateDeliveryPublishesNoDuplicateStatusChange() throws Exception {
+        String id = UUID.randomUUID().toString();
+        String requestedId = UUID.randomUUID().toString();
+        String data = """
+                {"clusterId": "%s", "name": "dup-01", "owner": "ana", "spec": %s, "requestedAt": "%s"}"""
+                .formatted(id, spec("dup-01"), Instant.now());
+        send(id, requestedId, "byoc.cluster.requested.v1", data);
+        send(id, requestedId, "byoc.cluster.requested.v1", data);
+        Thread.sleep(3000);
+        List<String> statuses = new ArrayList<>(statuses(id, Duration.ofSeconds(3), "queued"));
+        assertThat(statuses).containsExactly("queued");
+    }
+}
