@@ -2,6 +2,7 @@ package dev.byoc.monitor.health;
 
 import dev.byoc.contracts.event.ClusterSpec;
 import dev.byoc.contracts.event.HealthObserved.EksStatus;
+import dev.byoc.monitor.watch.Replica;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.UUID;
@@ -31,7 +32,10 @@ public class EksProbe {
     private final SdkHttpClient http;
     private final ClientOverrideConfiguration overrides;
 
-    EksProbe(@ConfigProperty(name = "byoc.aws.call-timeout") Duration callTimeout) {
+    private final String instanceId;
+
+    EksProbe(@ConfigProperty(name = "byoc.aws.call-timeout") Duration callTimeout, Replica replica) {
+        this.instanceId = replica.id();
         this.http = UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(5)).socketTimeout(callTimeout).build();
         this.overrides = ClientOverrideConfiguration.builder().apiCallTimeout(callTimeout).build();
     }
@@ -41,7 +45,7 @@ public class EksProbe {
         Credentials credentials;
         try (StsClient sts = StsClient.builder().region(region).httpClient(http).overrideConfiguration(overrides).build()) {
             credentials = sts.assumeRole(r -> r.roleArn(spec.roleArn()).externalId(spec.externalId())
-                    .roleSessionName("byoc-monitor-" + clusterId).durationSeconds(900)).credentials();
+                    .roleSessionName("byoc-mon-" + instanceId + "-" + clusterId).durationSeconds(900)).credentials();
         } catch (AwsServiceException e) {
             return new Observation(EksStatus.ROLE_NOT_ASSUMABLE, spec.roleArn() + ": " + code(e), code(e));
         } catch (SdkException e) {

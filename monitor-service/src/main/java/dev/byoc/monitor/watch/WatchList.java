@@ -83,6 +83,15 @@ public class WatchList {
         }
     }
 
+    /** Every cluster in the given partitions (what one replica watches). */
+    public List<WatchedCluster> inPartitions(Set<Integer> partitions) throws SQLException {
+        if (partitions.isEmpty()) {
+            return List.of();
+        }
+        return query("select " + COLUMNS + " from watch_list where kafka_partition = any (?) order by name",
+                new Object[] {partitions.toArray(Integer[]::new)});
+    }
+
     /** Clusters in the given partitions that are due for an EKS poll. */
     public List<WatchedCluster> duePolls(Set<Integer> partitions, int limit) throws SQLException {
         if (partitions.isEmpty()) {
