@@ -88,7 +88,7 @@ public class CommandConsumer {
 
     private RuntimeException deadLetter(String type, String reason) {
         count(type, "dead-lettered");
-        return new dev.byoc.registry.projection.ClusterEventsConsumer.InvalidRecordException(reason);
+        return new dev.byoc.support.InvalidRecordException(reason);
     }
 
     private void count(String type, String outcome) {
