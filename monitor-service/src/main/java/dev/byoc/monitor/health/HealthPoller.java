@@ -84,7 +84,8 @@ public class HealthPoller {
         ClusterState state = cluster.state();
         Instant next = Instant.now().plus(interval).plusMillis(jitter.isZero() ? 0
                 : ThreadLocalRandom.current().nextLong(jitter.toMillis() + 1));
-        if (!state.validated()) {
+        if (!state.validated() || state.failureCause() == dev.byoc.contracts.lifecycle.FailureCause.TEARDOWN_TIMEOUT) {
+            // nothing to judge before validation, nor once deletion began
             watchList.reschedule(cluster.clusterId(), cluster.lastObservation(), next);
             return;
         }

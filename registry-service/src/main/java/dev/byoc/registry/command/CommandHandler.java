@@ -30,6 +30,20 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class CommandHandler {
+    /** Top-level keys of each command; what is inside request/patch is checked by the REST rules. */
+    private static final java.util.Map<EventTypes, java.util.Map<String, Object>> KNOWN_KEYS = java.util.Map.of(
+            EventTypes.REGISTER_COMMAND, keys("actingUser", "request"),
+            EventTypes.UPDATE_COMMAND, keys("actingUser", "name", "patch"),
+            EventTypes.DELETE_COMMAND, keys("actingUser", "name", "force"));
+
+    private static java.util.Map<String, Object> keys(String... names) {
+        java.util.Map<String, Object> map = new java.util.LinkedHashMap<>();
+        for (String name : names) {
+            map.put(name, null);
+        }
+        return map;
+    }
+
     private final ClusterService clusters;
     private final UserRepository users;
     private final Outbox outbox;
@@ -47,6 +61,11 @@ public class CommandHandler {
     public boolean apply(String commandId, EventTypes type, JsonNode command) throws SQLException {
         if (!markHandled(commandId, "applied")) {
             return false;
+        }
+        List<Violation> unknown = new java.util.ArrayList<>();
+        GridClusterRequest.checkKnownKeys(command, KNOWN_KEYS.get(type), "", unknown);
+        if (!unknown.isEmpty()) {
+            throw ProblemException.invalid(unknown);
         }
         String actingUser = command.path("actingUser").asText(null);
         if (actingUser == null || users.byName(actingUser).isEmpty()) {

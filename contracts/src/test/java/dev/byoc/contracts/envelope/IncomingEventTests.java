@@ -1,0 +1,267 @@
+package dev.byoc.contracts.envelope;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.byoc.contracts.Json;
+import dev.byoc.contracts.event.ClusterRequested;
+import dev.byoc.contracts.event.EventTypes;
+import dev.byoc.contracts.event.HealthObserved;
+import dev.byoc.contracts.event.RegisterCommand;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class IncomingEventTests {
+    static final String CLUSTER_ID = "3f9a6c2e-8d41-4b7a-a5e3-1c2d4e6f8a90";
+    static final String EVENT_ID = "6f1b2d9e-3c4a-4b7e-9a12-0d5e8c7b4a31";
+    static final List<EventTypes> EVENTS = EventTypes.CLUSTER_EVENTS;
+    static final List<EventTypes> COMMANDS = List.of(EventTypes.REGISTER_COMMAND, EventTypes.UPDATE_COMMAND,
+            EventTypes.DELETE_COMMAND);
+
+    static String example(String type) {
+        try {
+            return Files.readString(ContractSchemaTests.resourceDir("examples").resolve(type + ".json"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Map<String, String> headers(String type) {
+        Map<String, String> headers = new HashMap<>();
+        headers.put("ce_specversion", "1.0");
+        headers.put("ce_id", EVENT_ID);
+        headers.put("ce_type", type);
+        headers.put("ce_source", "/byoc/registry-service");
+        headers.put("ce_time", "2025-03-14T09:26:53.589Z");
+        headers.put("ce_subject", CLUSTER_ID);
+        headers.put("content-type", "application/json");
+        return headers;
+    }
+
+    static IncomingEvent readEvent(Map<String, String> headers, String value) {
+        return IncomingEvents.read(headers, value, EVENTS);
+    }
+
+    @Test
+    void validRecordIsAcceptedWithItsTypedData() {
+        String type = EventTypes.REQUESTED.type();
+        IncomingEvent event = readEvent(headers(type), example(type));
+
+        assertThat(event).isInstanceOf(IncomingEvent.Accepted.class);
+        IncomingEvent.Accepted accepted = (IncomingEvent.Accepted) event;
+        assertThat(accepted.id()).isEqualTo(EVENT_ID);
+        assertThat(accepted.type()).isEqualTo(EventTypes.REQUESTED);
+        assertThat(accepted.subject()).isEqualTo(CLUSTER_ID);
+        assertThat(accepted.data()).isInstanceOf(ClusterRequested.class);
+        ClusterRequested requested = accepted.as(ClusterRequested.class).orElseThrow();
+        assertThat(requested.clusterId()).isEqualTo(UUID.fromString(CLUSTER_ID));
+        assertThat(requested.name()).isEqualTo("demo-01");
+        assertThat(requested.spec().externalId()).isEqualTo("2c9e41d0b8a64f5e9d7c1b3a5e8f7f3a");
+        assertThat(accepted.as(HealthObserved.class)).isEmpty();
+        assertThat(accepted.json().path("owner").asText()).isEqualTo("alice");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = EventTypes.class, names = {"REGISTER_COMMAND", "UPDATE_COMMAND", "DELETE_COMMAND"}, mode = EnumSource.Mode.EXCLUDE)
+    void everyEventExampleIsAcceptedOnTheEventsTopic(EventTypes type) {
+        IncomingEvent event = readEvent(headers(type.type()), example(type.type()));
+        assertThat(event).isInstanceOfSatisfying(IncomingEvent.Accepted.class,
+                a -> assertThat(a.data()).isInstanceOf(type.dataClass()));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = EventTypes.class, names = {"REGISTER_COMMAND", "UPDATE_COMMAND", "DELETE_COMMAND"})
+    void commandsAreAcceptedOnlyWhereAllowed(EventTypes type) {
+        assertThat(IncomingEvents.read(headers(type.type()), example(type.type()), COMMANDS))
+                .isInstanceOfSatisfying(IncomingEvent.Accepted.class, a -> assertThat(a.type()).isEqualTo(type));
+        // a command on the events topic is not one of its types
+        assertThat(readEvent(headers(type.type()), example(type.type())))
+                .isInstanceOfSatisfying(IncomingEvent.DeadLetter.class, d -> assertThat(d.reason()).contains("unknown ce_type"));
+    }
+
+    @Test
+    void kafkaHeadersAreReadAsUtf8() {
+        RecordHeaders kafka = new RecordHeaders();
+        headers(EventTypes.REQUESTED.type()).forEach((k, v) -> kafka.add(k, v.getBytes(StandardCharsets.UTF_8)));
+        IncomingEvent event = IncomingEvents.read(kafka, example(EventTypes.REQUESTED.type()), EVENTS);
+        assertThat(event).isInstanceOfSatisfying(IncomingEvent.Accepted.class, a -> assertThat(a.id()).isEqualTo(EVENT_ID));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ce_id", "ce_type", "ce_source", "ce_specversion"})
+    void missingRequiredHeaderIsDeadLetteredNamingTheHeader(String header) {
+        Map<String, String> headers = headers(EventTypes.REQUESTED.type());
+        headers.remove(header);
+        assertThat(readEvent(headers, example(EventTypes.REQUESTED.type())))
+                .isInstanceOfSatisfying(IncomingEvent.DeadLetter.class,
+                        d -> assertThat(d.reason()).isEqualTo("missing CloudEvents header " + header));
+    }
+
+    @Test
+    void blankCeIdIsAsGoodAsMissing() {
+        Map<String, String> headers = headers(EventTypes.REQUESTED.type());
+        headers.put("ce_id", " ");
+        assertThat(readEvent(headers, example(EventTypes.REQUESTED.type())))
+                .isInstanceOfSatisfying(IncomingEvent.DeadLetter.class, d -> assertThat(d.reason()).contains("ce_id"));
+    }
+
+    @Test
+    void optionalHeadersMayBeMissing() {
+        Map<String, String> headers = headers(EventTypes.REQUESTED.type());
+        headers.remove("ce_time");
+        headers.remove("ce_subject");
+        headers.remove("content-type");
+        assertThat(readEvent(headers, example(EventTypes.REQUESTED.type()))).isInstanceOf(IncomingEvent.Accepted.class);
+    }
+
+    @Test
+    void otherSpecVersionIsDeadLettered() {
+        Map<String, String> headers = headers(EventTypes.REQUESTED.type());
+        headers.put("ce_specversion", "0.3");
+        assertThat(readEvent(headers, example(EventTypes.REQUESTED.type())))
+                .isInstanceOfSatisfying(IncomingEvent.DeadLetter.class, d -> assertThat(d.reason()).contains("ce_specversion 0.3"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"clusterId\": ", "not json at all", "{\"clusterId\": \"a\", \"clusterId\": \"b\"}"})
+    void invalidJsonIsDeadLettered(String value) {
+        assertThat(readEvent(headers(EventTypes.REQUESTED.type()), value))
+                .isInstanceOfSatisfying(IncomingEvent.DeadLetter.class, d -> {
+                    assertThat(d.type()).isEqualTo(EventTypes.REQUESTED.type());
+                    assertThat(d.reason()).startsWith("value is not valid JSON").doesNotContain("\n");
+                });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[]", "42", "\"text\"", "null"})
+    void nonObjectValueIsDeadLettered(String value) {
+        assertThat(readEvent(headers(EventTypes.REQUESTED.type()), value))
+                .isInstanceOfSatisfying(IncomingEvent.DeadLetter.class, d -> assertThat(d.reason()).contains("not a JSON object"));
+    }
+
+    @Test
+    void nullValueIsDeadLettered() {
+        assertThat(readEvent(headers(EventTypes.REQUESTED.type()), null))
+                .isInstanceOfSatisfying(IncomingEvent.DeadLetter.class, d -> assertThat(d.reason()).contains("no value"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"com.other.thing.v1", "byoc.cluster.exploded.v1", "byoc.cluster.requested", "byoc.cluster.requested.vX"})
+    void unknownTypeIsDeadLettered(String type) {
+        assertThat(readEvent(headers(type), example(EventTypes.REQUESTED.type())))
+                .isInstanceOfSatisfying(IncomingEvent.DeadLetter.class, d -> {
+                    assertThat(d.type()).isEqualTo(type);
+                    assertThat(d.reason()).isEqualTo("unknown ce_type " + type + " for this topic");
+                });
+    }
+
+    @Test
+    void schemaViolationIsDeadLetteredWithTheViolation() {
+        String type = EventTypes.HEALTH_OBSERVED.type();
+        String value = example(type).replace("\"" + CLUSTER_ID + "\"", "\"demo-01\"");
+        assertThat(readEvent(headers(type), value))
+                .isInstanceOfSatisfying(IncomingEvent.DeadLetter.class, d -> {
+                    assertThat(d.reason()).startsWith("schema " + type + ": ").contains("clusterId").contains("uuid");
+                });
+    }
+
+    @Test
+    void availabilityZoneInAnEventSpecIsDeadLettered() {
+        String type = EventTypes.REQUESTED.type();
+        assertThat(readEvent(headers(type), example(type).replace("\"us-east-1\"", "\"us-east-1a\"")))
+                .isInstanceOfSatisfying(IncomingEvent.DeadLetter.class, d -> assertThat(d.reason()).contains("region"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"byoc.cluster.requested.v2", "byoc.cluster.health-observed.v7", "byoc.cluster.status-changed.v2"})
+    void newerVersionOfAKnownTypeIsSkipped(String type) {
+        assertThat(readEvent(headers(type), "{\"whatever\": \"v2 looks like\"}"))
+                .isInstanceOfSatisfying(IncomingEvent.Skipped.class, s -> {
+                    assertThat(s.type()).isEqualTo(type);
+                    assertThat(s.reason()).contains("newer version");
+                });
+    }
+
+    @Test
+    void newerVersionIsSkippedEvenWhenItsValueIsNotJson() {
+        assertThat(readEvent(headers("byoc.cluster.requested.v2"), "<xml/>")).isInstanceOf(IncomingEvent.Skipped.class);
+    }
+
+    @Test
+    void olderOrSameVersionIsNotSkipped() {
+        assertThat(EventTypes.isNewerVersionOfKnownType("byoc.cluster.requested.v1")).isFalse();
+        assertThat(EventTypes.isNewerVersionOfKnownType("byoc.cluster.requested.v0")).isFalse();
+        assertThat(EventTypes.isNewerVersionOfKnownType("byoc.cluster.requested.v2")).isTrue();
+        assertThat(EventTypes.isNewerVersionOfKnownType(null)).isFalse();
+    }
+
+    // ---- tolerant reader ----
+
+    @Test
+    void eventWithAnUnknownFieldIsStillAccepted() throws IOException {
+        String type = EventTypes.REQUESTED.type();
+        ObjectNode value = (ObjectNode) Json.mapper().readTree(example(type));
+        value.put("region_display_name", "US East (N. Virginia)");
+        ((ObjectNode) value.path("spec")).putObject("networking").put("subnet", "subnet-0a1b2c3d");
+
+        IncomingEvent event = readEvent(headers(type), value.toString());
+
+        assertThat(event).isInstanceOfSatisfying(IncomingEvent.Accepted.class, a -> {
+            ClusterRequested requested = a.as(ClusterRequested.class).orElseThrow();
+            assertThat(requested).isEqualTo(Json.read(example(type), ClusterRequested.class));
+            // the raw JSON keeps the field for consumers that already know it
+            assertThat(a.json().path("region_display_name").asText()).isEqualTo("US East (N. Virginia)");
+        });
+    }
+
+    @Test
+    void registerCommandWithAnUnknownKeyIsRejectedByItsSchema() throws IOException {
+        String type = EventTypes.REGISTER_COMMAND.type();
+        ObjectNode value = (ObjectNode) Json.mapper().readTree(example(type));
+        ((ObjectNode) value.path("request").path("spec")).put("node_pool", "gpu");
+
+        assertThat(SchemaValidator.violations(type, value)).singleElement().asString().contains("node_pool");
+        assertThat(IncomingEvents.read(headers(type), value.toString(), COMMANDS))
+                .isInstanceOfSatisfying(IncomingEvent.DeadLetter.class,
+                        d -> assertThat(d.reason()).startsWith("schema " + type + ": ").contains("node_pool"));
+
+        value.put("priority", "high");
+        assertThat(SchemaValidator.violations(type, value)).anySatisfy(v -> assertThat(v).contains("priority"));
+        // while the unchanged example is a valid command
+        assertThat(IncomingEvents.read(headers(type), example(type), COMMANDS))
+                .isInstanceOfSatisfying(IncomingEvent.Accepted.class,
+                        a -> assertThat(a.as(RegisterCommand.class).orElseThrow().actingUser()).isEqualTo("alice"));
+    }
+
+    // ---- ids ----
+
+    @Test
+    void derivedIdsAreDeterministicAndDifferPerTypeAndSource() {
+        String validated = EventIds.derived(EVENT_ID, EventTypes.VALIDATED.type());
+        assertThat(EventIds.derived(EVENT_ID, EventTypes.VALIDATED.type())).isEqualTo(validated);
+        assertThat(EventIds.derived(EVENT_ID, EventTypes.VALIDATION_STARTED.type())).isNotEqualTo(validated);
+        assertThat(EventIds.derived("7f1b2d9e-3c4a-4b7e-9a12-0d5e8c7b4a31", EventTypes.VALIDATED.type())).isNotEqualTo(validated);
+        UUID uuid = UUID.fromString(validated);
+        assertThat(uuid.version()).as("name-based").isEqualTo(3);
+        // the value the README documents, so other languages can reproduce it
+        assertThat(validated).isEqualTo("b89219cd-db36-302a-8a41-b035c26da49b");
+    }
+
+    @Test
+    void randomIdsAreRandomUuids() {
+        String a = EventIds.random();
+        assertThat(UUID.fromString(a).version()).isEqualTo(4);
+        assertThat(EventIds.random()).isNotEqualTo(a);
+    }
+}
