@@ -80,6 +80,7 @@ class RebuildTests {
         int applied = given().auth().oauth2(ADMIN).get("/api/v1/admin/projections/cluster-view").then()
                 .extract().path("eventsApplied");
         assertThat(applied).isGreaterThanOrEqualTo(8 + 8 * 40);
+        System.out.println("rebuild progress: " + given().auth().oauth2(ADMIN).get("/api/v1/admin/projections/cluster-view").asString());
         assertThat(snapshot()).containsExactlyElementsOf(live);
         given().auth().oauth2(ADMIN).get("/api/v1/clusters/" + names.get(0)).then().statusCode(200)
                 .body("reason", equalTo("round 39"));

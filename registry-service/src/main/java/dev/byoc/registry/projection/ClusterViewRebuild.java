@@ -87,6 +87,11 @@ public class ClusterViewRebuild {
                 progress.put("lag", r.getString(5) == null ? Map.of() : Json.read(r.getString(5), Map.class));
                 progress.put("startedAt", r.getTimestamp(6) == null ? null : r.getTimestamp(6).toInstant());
                 progress.put("finishedAt", r.getTimestamp(7) == null ? null : r.getTimestamp(7).toInstant());
+                if (r.getTimestamp(6) != null) {
+                    java.time.Instant end = r.getTimestamp(7) == null ? java.time.Instant.now() : r.getTimestamp(7).toInstant();
+                    double seconds = Math.max(0.001, Duration.between(r.getTimestamp(6).toInstant(), end).toMillis() / 1000.0);
+                    progress.put("eventsPerSecond", Math.round(r.getLong(4) / seconds));
+                }
                 return progress;
             }
         }
