@@ -1,10 +1,16 @@
 package dev.byoc.provisioner.aws;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -32,8 +38,38 @@ public class AwsClients {
                 .build();
     }
 
+    @PreDestroy
+    void close() {
+        http.close();
+    }
+
     public Duration callTimeout() {
         return callTimeout;
+    }
+
+    /**
+     * What went wrong when {@code api} could not be called at all: "timed out after N s calling
+     * eks:DescribeCluster" for the SDK's call/attempt deadline or a socket read timeout,
+     * otherwise "could not call …: &lt;cause&gt;".
+     */
+    public String clientFailure(SdkClientException e, String api) {
+        if (isTimeout(e)) {
+            return "timed out after " + callTimeout.toSeconds() + " s calling " + api;
+        }
+        return "could not call " + api + ": " + e.getMessage();
+    }
+
+    static boolean isTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException
+                    || t instanceof SocketTimeoutException || t instanceof HttpTimeoutException) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     private ClientOverrideConfiguration overrides() {

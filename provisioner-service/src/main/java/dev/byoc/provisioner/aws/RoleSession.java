@@ -2,8 +2,10 @@ package dev.byoc.provisioner.aws;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
 import software.amazon.awssdk.services.sts.model.Credentials;
@@ -29,18 +31,19 @@ public final class RoleSession {
 
     /**
      * Keeps trying while the answer is AccessDenied and the window lasts, because a role created
-     * seconds ago may not be assumable yet (IAM is eventually consistent).
+     * seconds ago may not be assumable yet (IAM is eventually consistent). Backoff 0.5 s doubling
+     * to 10 s. {@code attempts} counts the calls made, for the report.
      */
     public static Credentials assumeWithRetry(StsClient sts, String roleArn, String externalId, String sessionName,
-            Duration window) throws InterruptedException {
+            Duration window, AtomicInteger attempts) throws InterruptedException {
         Instant deadline = Instant.now().plus(window);
         long backoff = 500;
         while (true) {
+            attempts.incrementAndGet();
             try {
                 return assume(sts, roleArn, externalId, sessionName);
             } catch (StsException e) {
-                boolean denied = e.awsErrorDetails() != null && "AccessDenied".equals(e.awsErrorDetails().errorCode());
-                if (!denied || Instant.now().plusMillis(backoff).isAfter(deadline)) {
+                if (!"AccessDenied".equals(code(e)) || Instant.now().plusMillis(backoff).isAfter(deadline)) {
                     throw e;
                 }
                 Thread.sleep(backoff);
@@ -49,13 +52,41 @@ public final class RoleSession {
         }
     }
 
-    public static String message(software.amazon.awssdk.awscore.exception.AwsServiceException e) {
+    /** The service's own words (without the SDK's "(Service: …, Status Code: …)" suffix). */
+    public static String message(AwsServiceException e) {
         String message = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
-        return message != null ? message : e.getMessage();
+        return message != null && !message.isBlank() ? message : "HTTP " + e.statusCode();
     }
 
-    public static String code(software.amazon.awssdk.awscore.exception.AwsServiceException e) {
+    /** The AWS error code, or "HTTP &lt;status&gt;" for answers without one (HEAD requests). */
+    public static String code(AwsServiceException e) {
         String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-        return code != null ? code : "HTTP " + e.statusCode();
+        return code != null && !code.isBlank() ? code : "HTTP " + e.statusCode();
+    }
+
+    /** "AccessDenied: User … is not authorized …", or just the code when there is no message. */
+    public static String describe(AwsServiceException e) {
+        String code = code(e);
+        String message = message(e);
+        return message.equals(code) || message.startsWith("HTTP ") ? code : code + ": " + message;
+    }
+
+    /**
+     * The IAM principal to name in a trust policy for the caller {@code arn}: an assumed-role
+     * session ({@code arn:aws:sts::1:assumed-role/name/session}) is trusted through its role
+     * ({@code arn:aws:iam::1:role/name}); users and roles are named as they are.
+     */
+    public static String trustablePrincipal(String arn) {
+        if (arn == null) {
+            return null;
+        }
+        String[] parts = arn.split(":", 6);
+        if (parts.length == 6 && "sts".equals(parts[2]) && parts[5].startsWith("assumed-role/")) {
+            String[] path = parts[5].split("/");
+            if (path.length >= 2) {
+                return "arn:" + parts[1] + ":iam::" + parts[4] + ":role/" + path[1];
+            }
+        }
+        return arn;
     }
 }

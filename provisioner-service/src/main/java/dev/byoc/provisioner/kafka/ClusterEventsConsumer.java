@@ -2,7 +2,6 @@ package dev.byoc.provisioner.kafka;
 
 import dev.byoc.contracts.envelope.EventIds;
 import dev.byoc.contracts.envelope.IncomingEvent;
-import dev.byoc.contracts.envelope.IncomingEvents;
 import dev.byoc.contracts.envelope.OutgoingEvents;
 import dev.byoc.contracts.event.Check;
 import dev.byoc.contracts.event.ClusterDeleted;
@@ -16,23 +15,41 @@ import dev.byoc.contracts.event.Validated;
 import dev.byoc.contracts.event.ValidationFailed;
 import dev.byoc.contracts.event.ValidationStarted;
 import dev.byoc.provisioner.teardown.Teardown;
+import dev.byoc.support.EventIntake;
+import dev.byoc.support.InvalidRecordException;
 import dev.byoc.provisioner.validation.AccessValidator;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * requested/updated → validate; deleted → teardown. Every event it publishes has an id derived
- * from the input's id, and the input is acknowledged only after the output is on Kafka: a crash
- * or redelivery re-runs the (read-only) checks and republishes the same ids, which consumers drop.
+ * requested/updated → validate; deleted → teardown.
+ *
+ * <p>Records are classified on the consumer's event loop (cheap: headers, JSON, schema). Work is
+ * handed to a {@link ClusterWorkQueue}: clusters are served concurrently (at most
+ * {@code byoc.provisioner.max-concurrency} at a time), the events of one cluster strictly in
+ * order. A record is acknowledged only after its work finished and its output is on Kafka; the
+ * connector's throttled commit strategy commits a partition's offset only up to the oldest record
+ * not yet acknowledged, so a crash re-runs unfinished work and never skips it.
+ *
+ * <p>Every event published has an id derived from the input's id: a redelivered input re-runs
+ * the (read-only) checks and republishes the same ids, which consumers drop.
  */
 @ApplicationScoped
 public class ClusterEventsConsumer {
@@ -40,67 +57,139 @@ public class ClusterEventsConsumer {
     static final String SOURCE = "/byoc/provisioner-service";
     private static final List<EventTypes> ACCEPTED = EventTypes.CLUSTER_EVENTS;
 
+    private final EventIntake intake;
     private final AccessValidator validator;
     private final Teardown teardown;
     private final MutinyEmitter<String> events;
     private final MeterRegistry metrics;
+    private final ClusterWorkQueue queue;
+    private final Duration shutdownGrace;
 
-    ClusterEventsConsumer(AccessValidator validator, Teardown teardown,
-            @Channel("cluster-events-out") MutinyEmitter<String> events, MeterRegistry metrics) {
+    ClusterEventsConsumer(EventIntake intake, AccessValidator validator, Teardown teardown,
+            @Channel("cluster-events-out") MutinyEmitter<String> events, MeterRegistry metrics,
+            @ConfigProperty(name = "byoc.provisioner.max-concurrency", defaultValue = "8") int maxConcurrency,
+            @ConfigProperty(name = "byoc.provisioner.max-pending") Optional<Integer> maxPending,
+            @ConfigProperty(name = "byoc.provisioner.shutdown-grace", defaultValue = "10s") Duration shutdownGrace) {
+        this.intake = intake;
         this.validator = validator;
         this.teardown = teardown;
         this.events = events;
         this.metrics = metrics;
+        this.shutdownGrace = shutdownGrace;
+        this.queue = new ClusterWorkQueue(maxConcurrency, maxPending.orElse(4 * maxConcurrency));
+        metrics.gauge("byoc_provisioner_work_pending", queue, ClusterWorkQueue::pending);
+        metrics.gauge("byoc_provisioner_work_running", queue, ClusterWorkQueue::running);
+        LOG.infof("serving up to %d clusters at once", maxConcurrency);
+    }
+
+    /** Before the messaging connectors stop: let running work finish, drop the rest unacknowledged. */
+    void onStop(@Observes @Priority(1) ShutdownEvent event) {
+        queue.close(shutdownGrace);
     }
 
     @Incoming("cluster-events")
-    @Blocking(ordered = true)
-    public void consume(ConsumerRecord<String, String> record) throws InterruptedException {
-        IncomingEvent event = IncomingEvents.read(record.headers(), record.value(), ACCEPTED);
-        if (event instanceof IncomingEvent.DeadLetter dead) {
-            count(dead.type(), "dead-lettered");
-            LOG.warnf("dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), dead.reason());
-            throw new InvalidRecordException(dead.reason());
+    public CompletionStage<Void> consume(Message<String> message) {
+        Optional<IncomingEvent.Accepted> event;
+        try {
+            IncomingKafkaRecordMetadata<String, String> metadata = message.getMetadata(IncomingKafkaRecordMetadata.class)
+                    .orElseThrow(() -> new InvalidRecordException("not a Kafka record"));
+            event = intake.accept(metadata.getRecord(), ACCEPTED);
+        } catch (InvalidRecordException e) {
+            return message.nack(e); // the channel's dead-letter strategy: to the DLQ with the reason, partition moves on
+        } catch (RuntimeException e) {
+            intake.count(null, "dead-lettered");
+            return message.nack(new InvalidRecordException("unreadable record: " + e));
         }
-        if (event instanceof IncomingEvent.Skipped skipped) {
-            count(skipped.type(), "skipped");
-            return;
+        if (event.isEmpty()) {
+            return message.ack(); // a newer version of a type we know: not ours yet
         }
-        IncomingEvent.Accepted accepted = (IncomingEvent.Accepted) event;
-        count(accepted.type().type(), "consumed");
+        IncomingEvent.Accepted accepted = event.get();
+        String type = accepted.type().type();
+        Work work = work(accepted);
+        if (work == null) {
+            return message.ack(); // not ours to act on (our own outputs, the monitor's, …)
+        }
+        return queue.submit(work.clusterId().toString(), () -> perform(message, type, work));
+    }
+
+    private record Work(UUID clusterId, Action action) {
+    }
+
+    @FunctionalInterface
+    private interface Action {
+        void run() throws InterruptedException;
+    }
+
+    private Work work(IncomingEvent.Accepted accepted) {
         if (accepted.data() instanceof ClusterRequested requested) {
-            validate(accepted.id(), requested.clusterId(), requested.spec());
-        } else if (accepted.data() instanceof ClusterUpdated updated) {
-            validate(accepted.id(), updated.clusterId(), updated.spec());
-        } else if (accepted.data() instanceof ClusterDeleted deleted && !deleted.force()) {
-            tearDown(accepted.id(), deleted);
-        } else {
-            return;
+            return new Work(requested.clusterId(), () -> validate(accepted.id(), requested.clusterId(), requested.spec()));
         }
-        count(accepted.type().type(), "applied");
+        if (accepted.data() instanceof ClusterUpdated updated) {
+            return new Work(updated.clusterId(), () -> validate(accepted.id(), updated.clusterId(), updated.spec()));
+        }
+        if (accepted.data() instanceof ClusterDeleted deleted && !deleted.force()) {
+            return new Work(deleted.clusterId(), () -> tearDown(accepted.id(), deleted));
+        }
+        return null; // a forced delete removes nothing: the monitor moves the cluster to deleted by itself
+    }
+
+    /** On a worker thread: run, then acknowledge; a failure that is not ours to retry goes to the DLQ. */
+    private void perform(Message<String> message, String type, Work work) {
+        try {
+            work.action().run();
+            message.ack();
+            count(type, "applied");
+        } catch (InterruptedException | AccessValidator.ValidationInterrupted e) {
+            Thread.currentThread().interrupt();
+            LOG.infof("work on cluster %s interrupted by shutdown; the record will be redelivered", work.clusterId());
+        } catch (RuntimeException e) {
+            if (queue.closing()) {
+                LOG.infof("work on cluster %s stopped by shutdown (%s); the record will be redelivered", work.clusterId(), e);
+                return;
+            }
+            count(type, "failed");
+            LOG.errorf(e, "work on cluster %s failed; dead-lettering the record", work.clusterId());
+            message.nack(e);
+        }
     }
 
     private void validate(String causeId, UUID clusterId, ClusterSpec spec) throws InterruptedException {
+        Timer.Sample timer = Timer.start(metrics);
         publish(causeId, clusterId, new ValidationStarted(clusterId, causeId, Instant.now()));
-        List<Check> checks = validator.validate(clusterId, spec);
-        List<Check> blocking = checks.stream().filter(c -> c.status() == Check.Status.fail
-                || (spec.strict() && c.status() == Check.Status.warn)).toList();
+        AccessValidator.Report report = validator.validate(clusterId, spec);
+        if (queue.closing()) {
+            throw new InterruptedException("shutting down");
+        }
+        List<Check> checks = report.checks();
+        List<Check> blocking = report.blocking(spec.strict());
         Instant now = Instant.now();
+        String result;
         if (blocking.isEmpty()) {
             publish(causeId, clusterId, new Validated(clusterId, causeId, checks, now));
-            LOG.infof("cluster %s validated", clusterId);
+            result = "validated";
+            LOG.infof("cluster %s validated: %s", clusterId, summary(checks));
         } else {
             Check first = blocking.get(0);
             String reason = "validation failed: " + first.id() + ": " + first.message();
             publish(causeId, clusterId, new ValidationFailed(clusterId, causeId, checks, reason, now));
-            LOG.infof("cluster %s failed validation at %s", clusterId, first.id());
+            result = "failed";
+            LOG.infof("cluster %s failed validation at %s: %s", clusterId, first.id(), summary(checks));
         }
+        checks.forEach(c -> metrics.counter("byoc_provisioner_checks_total", "check", c.id(), "status", c.status().name())
+                .increment());
+        timer.stop(metrics.timer("byoc_provisioner_validation_seconds", "result", result));
     }
 
-    private void tearDown(String causeId, ClusterDeleted deleted) {
+    private void tearDown(String causeId, ClusterDeleted deleted) throws InterruptedException {
         Teardown.Report report = teardown.run(deleted.clusterId(), deleted.spec());
+        if (queue.closing()) {
+            throw new InterruptedException("shutting down");
+        }
         publish(causeId, deleted.clusterId(), new TeardownCompleted(deleted.clusterId(), causeId, report.removed(),
                 report.leftBehind(), Teardown.HINT, Instant.now()));
+        metrics.counter("byoc_provisioner_teardowns_total", "outcome", report.outcome()).increment();
+        LOG.infof("cluster %s torn down (%s): %d removed, %d left behind", deleted.clusterId(), report.outcome(),
+                report.removed().size(), report.leftBehind().size());
     }
 
     private void publish(String causeId, UUID clusterId, EventData data) {
@@ -109,14 +198,11 @@ public class ClusterEventsConsumer {
                 clusterId.toString(), SOURCE, Instant.now()));
     }
 
-    private void count(String type, String outcome) {
-        metrics.counter("byoc_events_total", "type", type == null ? "none" : type, "outcome", outcome).increment();
+    private static String summary(List<Check> checks) {
+        return String.join(", ", checks.stream().map(c -> c.id() + "=" + c.status()).toList());
     }
 
-    /** Carries the dead-letter reason. */
-    public static class InvalidRecordException extends RuntimeException {
-        public InvalidRecordException(String reason) {
-            super(reason);
-        }
+    private void count(String type, String outcome) {
+        intake.count(type, outcome);
     }
 }

@@ -14,19 +14,25 @@ import dev.byoc.provisioner.aws.AwsClients;
 import dev.byoc.provisioner.aws.RoleSession;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.eks.model.Cluster;
 import software.amazon.awssdk.services.eks.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadBucketResponse;
 import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.Credentials;
@@ -34,15 +40,31 @@ import software.amazon.awssdk.services.sts.model.Credentials;
 /**
  * Runs the checks of DESIGN §6 against the customer's account and returns the full report, in
  * order. A check that cannot run because an earlier one failed is {@code skipped} with that reason.
+ * Every AWS call has the deadline of {@link AwsClients}; nothing here waits longer than the
+ * assume-role retry window plus one deadline per call.
  */
 @ApplicationScoped
 public class AccessValidator {
+    private static final Logger LOG = Logger.getLogger(AccessValidator.class);
+
     /** The platform prefix: the only place in the bucket the platform writes. */
     public static final String PREFIX = "byoc/";
+
+    static final String EXTERNAL_ID_CONDITION = "{\"StringEquals\": {\"sts:ExternalId\": \"<the external ID you registered>\"}}";
+
+    /** The checks, and whether a quotas {@code warn} is only about the legacy quota (strict mode does not promote it). */
+    public record Report(List<Check> checks, boolean quotaWarnIsLegacyOnly) {
+        /** The checks that make the validation fail: every {@code fail}, and with {@code strict} every {@code warn}. */
+        public List<Check> blocking(boolean strict) {
+            return checks.stream().filter(c -> c.status() == Check.Status.fail || strict && c.status() == Check.Status.warn
+                    && !(QUOTAS.equals(c.id()) && quotaWarnIsLegacyOnly)).toList();
+        }
+    }
 
     private final AwsClients aws;
     private final Duration assumeRoleWindow;
     private final QuotaCheck quotaCheck;
+    private volatile String platformPrincipal;
 
     AccessValidator(AwsClients aws, QuotaCheck quotaCheck,
             @ConfigProperty(name = "byoc.aws.assume-role-retry-window") Duration assumeRoleWindow) {
@@ -51,61 +73,110 @@ public class AccessValidator {
         this.assumeRoleWindow = assumeRoleWindow;
     }
 
-    public List<Check> validate(UUID clusterId, ClusterSpec spec) throws InterruptedException {
+    public Report validate(UUID clusterId, ClusterSpec spec) throws InterruptedException {
         List<Check> checks = new ArrayList<>();
         String session = "byoc-" + clusterId;
         String account = SpecRules.accountOf(spec.roleArn());
         Credentials credentials = null;
         try (StsClient platform = aws.platformSts(spec.region())) {
+            AtomicInteger attempts = new AtomicInteger();
+            Instant started = Instant.now();
             try {
-                credentials = RoleSession.assumeWithRetry(platform, spec.roleArn(), spec.externalId(), session, assumeRoleWindow);
-                checks.add(Check.pass(ASSUME_ROLE, "assumed " + spec.roleArn() + " with the external ID"));
+                credentials = RoleSession.assumeWithRetry(platform, spec.roleArn(), spec.externalId(), session,
+                        assumeRoleWindow, attempts);
+                checks.add(Check.pass(ASSUME_ROLE, "assumed " + spec.roleArn() + " with external ID " + spec.externalIdHint()
+                        + (attempts.get() > 1 ? " after " + attempts.get() + " attempts in " + seconds(started)
+                                + " s (IAM was still propagating the role or its trust policy)" : "")));
             } catch (AwsServiceException e) {
-                String code = RoleSession.code(e);
-                boolean denied = "AccessDenied".equals(code);
-                checks.add(Check.fail(ASSUME_ROLE, "cannot assume " + spec.roleArn() + " with external ID "
-                        + spec.externalIdHint() + " (" + code + (denied ? ", retried for " + assumeRoleWindow.toSeconds()
-                        + " s" : "") + "): " + RoleSession.message(e),
-                        "make the role's trust policy allow sts:AssumeRole for the platform principal with the condition "
-                                + "{\"StringEquals\": {\"sts:ExternalId\": \"<your external ID>\"}}; check the role ARN and "
-                                + "external ID match the Terraform output"));
+                checks.add(assumeRoleFailed(platform, spec, e, attempts.get(), started));
             } catch (SdkClientException e) {
-                checks.add(Check.fail(ASSUME_ROLE, timeoutOr(e, "sts:AssumeRole"), "check the platform can reach STS in "
-                        + spec.region() + " and retry by editing the cluster"));
+                interruptedCheck(e);
+                checks.add(Check.fail(ASSUME_ROLE, aws.clientFailure(e, "sts:AssumeRole") + " on " + spec.roleArn(),
+                        "this is on the platform side or the network: check that STS in " + spec.region()
+                                + " is reachable, then edit the cluster to re-validate"));
             }
             if (credentials == null) {
-                skipRest(checks, "skipped because assume-role failed");
-                return checks;
+                skipRest(checks, "not checked: assume-role failed, so the platform has no access to the account");
+                return new Report(checks, false);
             }
-            checks.add(externalIdEnforced(platform, spec, session));
+            checks.add(guard(EXTERNAL_ID_ENFORCED, () -> externalIdEnforced(platform, spec, session)));
         }
         AwsCredentialsProvider assumed = RoleSession.credentials(credentials);
-        checks.add(accountMatches(spec, account, assumed));
-        checks.add(eksCluster(spec, assumed));
-        checks.add(s3Bucket(clusterId, spec, account, assumed));
-        try (ServiceQuotasClient quotas = aws.quotas(spec.region(), assumed)) {
-            checks.add(quotaCheck.check(quotas, spec));
+        checks.add(guard(ACCOUNT_MATCHES, () -> accountMatches(spec, account, assumed)));
+        checks.add(guard(EKS_CLUSTER, () -> eksCluster(spec, account, assumed)));
+        checks.add(guard(S3_BUCKET, () -> s3Bucket(clusterId, spec, account, assumed)));
+        QuotaCheck.Result quotas;
+        try (ServiceQuotasClient client = aws.quotas(spec.region(), assumed)) {
+            quotas = quotaCheck.check(client, spec);
+        } catch (RuntimeException e) {
+            rethrowInterrupted(e);
+            LOG.errorf(e, "quotas check of cluster %s failed unexpectedly", clusterId);
+            quotas = new QuotaCheck.Result(Check.skipped(QUOTAS, "internal error while reading quotas: " + e, null), false);
         }
-        return checks;
+        checks.add(quotas.check());
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedException("validation of " + clusterId + " interrupted");
+        }
+        return new Report(checks, quotas.legacyOnly());
+    }
+
+    private Check assumeRoleFailed(StsClient platform, ClusterSpec spec, AwsServiceException e, int attempts, Instant started) {
+        String code = RoleSession.code(e);
+        String tried = attempts > 1 ? " (" + attempts + " attempts over " + seconds(started) + " s)" : "";
+        String message = "cannot assume " + spec.roleArn() + " with external ID " + spec.externalIdHint() + tried + ": "
+                + RoleSession.describe(e);
+        return switch (code) {
+            case "AccessDenied" -> Check.fail(ASSUME_ROLE, message, "make the trust policy of " + spec.roleArn()
+                    + " allow sts:AssumeRole for the platform principal " + platformPrincipal(platform)
+                    + " with the condition " + EXTERNAL_ID_CONDITION + "; check that role_arn and external_id are exactly "
+                    + "what the Terraform module printed; then edit the cluster to re-validate");
+            case "RegionDisabledException" -> Check.fail(ASSUME_ROLE, message, "activate STS in " + spec.region()
+                    + " for your account (IAM console → Account settings → Security Token Service (STS) endpoints)");
+            case "InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken", "UnrecognizedClientException" ->
+                    Check.fail(ASSUME_ROLE, "the platform's own AWS credentials were refused by STS (" + code
+                            + "): this is a platform problem, not a problem with your role",
+                            "contact the platform operators; edit the cluster to re-validate once they fixed it");
+            default -> Check.fail(ASSUME_ROLE, message, "check role_arn and external_id match the Terraform output, "
+                    + "then edit the cluster to re-validate");
+        };
+    }
+
+    /** The caller identity of the platform's own credentials, as a trust policy would name it. */
+    private String platformPrincipal(StsClient platform) {
+        String known = platformPrincipal;
+        if (known != null) {
+            return known;
+        }
+        try {
+            known = RoleSession.trustablePrincipal(platform.getCallerIdentity().arn());
+            platformPrincipal = known;
+            return known;
+        } catch (RuntimeException e) {
+            return "of the platform (see the platform's documentation)";
+        }
     }
 
     /** The confused-deputy test: without the external ID, or with a wrong one, AssumeRole must fail. */
     private Check externalIdEnforced(StsClient platform, ClusterSpec spec, String session) {
-        String remediation = "add the condition {\"StringEquals\": {\"sts:ExternalId\": \"<your external ID>\"}} to the "
-                + "role's trust policy; without it anyone who learns the role ARN can make the platform act on your account "
-                + "(the confused deputy problem)";
+        String remediation = "add the condition " + EXTERNAL_ID_CONDITION + " to the trust policy of " + spec.roleArn()
+                + " (the Terraform module does this); then edit the cluster to re-validate";
         for (String probe : new String[] {null, "byoc-wrong-" + UUID.randomUUID()}) {
             try {
                 RoleSession.assume(platform, spec.roleArn(), probe, session);
                 return Check.fail(EXTERNAL_ID_ENFORCED, "the role can be assumed " + (probe == null ? "without an external ID"
-                        : "with a wrong external ID") + ": its trust policy does not enforce sts:ExternalId", remediation);
+                        : "with a wrong external ID") + ": its trust policy does not enforce sts:ExternalId, so anyone who "
+                        + "learns the role ARN can ask the platform to act on your account (the confused deputy problem)",
+                        remediation);
             } catch (AwsServiceException e) {
                 if (!"AccessDenied".equals(RoleSession.code(e))) {
-                    return Check.warn(EXTERNAL_ID_ENFORCED, "could not confirm the external ID is enforced: "
-                            + RoleSession.code(e), remediation);
+                    return Check.warn(EXTERNAL_ID_ENFORCED, "could not confirm the external ID is enforced: AssumeRole "
+                            + (probe == null ? "without an external ID" : "with a wrong external ID") + " answered "
+                            + RoleSession.describe(e) + " instead of AccessDenied", remediation);
                 }
             } catch (SdkClientException e) {
-                return Check.warn(EXTERNAL_ID_ENFORCED, timeoutOr(e, "sts:AssumeRole"), remediation);
+                interruptedCheck(e);
+                return Check.warn(EXTERNAL_ID_ENFORCED, "could not confirm the external ID is enforced: "
+                        + aws.clientFailure(e, "sts:AssumeRole"), "edit the cluster to re-validate");
             }
         }
         return Check.pass(EXTERNAL_ID_ENFORCED, "AssumeRole is refused without the external ID and with a wrong one");
@@ -115,82 +186,145 @@ public class AccessValidator {
         try (StsClient sts = aws.sts(spec.region(), assumed)) {
             String actual = sts.getCallerIdentity().account();
             return account.equals(actual) ? Check.pass(ACCOUNT_MATCHES, "the assumed role is in account " + actual)
-                    : Check.fail(ACCOUNT_MATCHES, "the role ARN names account " + account + " but the session is in "
+                    : Check.fail(ACCOUNT_MATCHES, "the role ARN names account " + account + " but the session is in account "
                             + actual, "use the role ARN the Terraform module printed for this account");
         } catch (AwsServiceException e) {
-            return Check.fail(ACCOUNT_MATCHES, "sts:GetCallerIdentity failed: " + RoleSession.code(e), null);
+            return Check.fail(ACCOUNT_MATCHES, "sts:GetCallerIdentity with the assumed role failed: " + RoleSession.describe(e),
+                    "edit the cluster to re-validate; contact the platform operators if this persists");
         } catch (SdkClientException e) {
-            return Check.fail(ACCOUNT_MATCHES, timeoutOr(e, "sts:GetCallerIdentity"), null);
+            interruptedCheck(e);
+            return Check.fail(ACCOUNT_MATCHES, aws.clientFailure(e, "sts:GetCallerIdentity"), "edit the cluster to re-validate");
         }
     }
 
-    private Check eksCluster(ClusterSpec spec, AwsCredentialsProvider assumed) {
+    private Check eksCluster(ClusterSpec spec, String account, AwsCredentialsProvider assumed) {
         String name = spec.eksClusterName();
+        String where = "EKS cluster " + name + " in " + spec.region();
         try (EksClient eks = aws.eks(spec.region(), assumed)) {
             Cluster cluster = eks.describeCluster(r -> r.name(name)).cluster();
-            String status = cluster.statusAsString();
+            String status = Optional.ofNullable(cluster.statusAsString()).orElse("in an unknown state");
             return switch (status) {
-                case "ACTIVE" -> Check.pass(EKS_CLUSTER, "EKS cluster " + name + " in " + spec.region() + " is ACTIVE");
-                case "CREATING", "UPDATING" -> Check.pass(EKS_CLUSTER, "EKS cluster " + name + " in " + spec.region() + " is "
-                        + status + "; the cluster becomes running once it is ACTIVE");
-                default -> Check.fail(EKS_CLUSTER, "EKS cluster " + name + " in " + spec.region() + " is " + status,
-                        "fix or recreate the EKS cluster (terraform apply), then edit the cluster to re-validate");
+                case "ACTIVE" -> Check.pass(EKS_CLUSTER, where + " is ACTIVE");
+                case "CREATING", "UPDATING" -> Check.pass(EKS_CLUSTER, where + " is " + status
+                        + "; the cluster becomes running once EKS reports it ACTIVE");
+                default -> Check.fail(EKS_CLUSTER, where + " is " + status,
+                        "FAILED".equals(status) ? "look at the cluster's health issues in the EKS console, fix or recreate it "
+                                + "(terraform apply), then edit the cluster to re-validate"
+                                : "wait for EKS to finish, or recreate the cluster (terraform apply), then edit the cluster to re-validate");
             };
         } catch (ResourceNotFoundException e) {
-            return Check.fail(EKS_CLUSTER, "no EKS cluster named " + name + " in " + spec.region(),
-                    "check eks_cluster_name and region match the Terraform output");
+            return Check.fail(EKS_CLUSTER, "no " + where + " (eks:DescribeCluster answered ResourceNotFoundException)",
+                    "check eks_cluster_name (it defaults to the cluster's name) and region match the Terraform output");
         } catch (AwsServiceException e) {
-            return Check.fail(EKS_CLUSTER, "eks:DescribeCluster on " + name + " in " + spec.region() + " failed: "
-                    + RoleSession.code(e), "allow eks:DescribeCluster on the cluster in the role's policy");
+            return Check.fail(EKS_CLUSTER, "eks:DescribeCluster on " + where + " failed: " + RoleSession.describe(e),
+                    "allow eks:DescribeCluster on arn:aws:eks:" + spec.region() + ":" + account + ":cluster/" + name
+                            + " in the role's policy");
         } catch (SdkClientException e) {
-            return Check.fail(EKS_CLUSTER, timeoutOr(e, "eks:DescribeCluster"), null);
+            interruptedCheck(e);
+            return Check.fail(EKS_CLUSTER, aws.clientFailure(e, "eks:DescribeCluster") + " on " + where,
+                    "edit the cluster to re-validate; contact the platform operators if this persists");
         }
     }
 
     private Check s3Bucket(UUID clusterId, ClusterSpec spec, String account, AwsCredentialsProvider assumed) {
         String bucket = spec.bucketName();
+        String wrongRegion = "use a bucket in " + spec.region() + " (the Terraform module creates one beside the cluster)";
+        String api = "s3:HeadBucket";
         try (S3Client s3 = aws.s3(spec.region(), assumed)) {
+            HeadBucketResponse head;
             try {
-                s3.headBucket(r -> r.bucket(bucket).expectedBucketOwner(account));
+                head = s3.headBucket(r -> r.bucket(bucket).expectedBucketOwner(account));
             } catch (AwsServiceException e) {
-                if (e.statusCode() == 404) {
-                    return Check.fail(S3_BUCKET, "no bucket named " + bucket, "check bucket_name matches the Terraform output");
+                Optional<String> region = Optional.ofNullable(e.awsErrorDetails()).map(d -> d.sdkHttpResponse())
+                        .flatMap(r -> r.firstMatchingHeader("x-amz-bucket-region"));
+                if (e.statusCode() == 301 || region.isPresent() && !region.get().equals(spec.region())) {
+                    return Check.fail(S3_BUCKET, "bucket " + bucket + " is in " + region.orElse("another region") + ", the cluster in "
+                            + spec.region() + " (s3:HeadBucket answered " + e.statusCode() + ")", wrongRegion);
                 }
-                return Check.fail(S3_BUCKET, "bucket " + bucket + " is not accessible as owned by account " + account
-                        + " (HTTP " + e.statusCode() + ")", "use a bucket in the role's account and allow s3:* on it in the role's policy");
+                if (e.statusCode() == 404) {
+                    return Check.fail(S3_BUCKET, "no bucket named " + bucket + " (s3:HeadBucket answered 404)",
+                            "check bucket_name matches the Terraform output");
+                }
+                if (e.statusCode() == 403) {
+                    return Check.fail(S3_BUCKET, "bucket " + bucket + " refused s3:HeadBucket with ExpectedBucketOwner " + account
+                            + " (HTTP 403): it belongs to another account, or the role may not list it",
+                            "use a bucket owned by account " + account + " (the role's account) and allow s3:ListBucket on "
+                                    + "arn:aws:s3:::" + bucket + " in the role's policy");
+                }
+                throw e;
             }
+            if (head.bucketRegion() != null && !head.bucketRegion().equals(spec.region())) {
+                return Check.fail(S3_BUCKET, "bucket " + bucket + " is in " + head.bucketRegion() + ", the cluster in "
+                        + spec.region(), wrongRegion);
+            }
+            api = "s3:GetBucketLocation";
             String location = s3.getBucketLocation(r -> r.bucket(bucket).expectedBucketOwner(account)).locationConstraintAsString();
-            String region = location == null || location.isEmpty() ? "us-east-1" : "EU".equals(location) ? "eu-west-1" : location;
+            String region = location == null || location.isEmpty() || "null".equals(location) ? "us-east-1"
+                    : "EU".equals(location) ? "eu-west-1" : location;
             if (!region.equals(spec.region())) {
                 return Check.fail(S3_BUCKET, "bucket " + bucket + " is in " + region + ", the cluster in " + spec.region(),
-                        "use a bucket in " + spec.region() + " (the Terraform module creates one beside the cluster)");
+                        wrongRegion);
             }
             String probe = PREFIX + ".probe-" + clusterId;
+            api = "s3:PutObject on s3://" + bucket + "/" + probe;
             s3.putObject(r -> r.bucket(bucket).key(probe).expectedBucketOwner(account), RequestBody.fromString("byoc probe"));
+            api = "s3:DeleteObject on s3://" + bucket + "/" + probe;
             s3.deleteObject(r -> r.bucket(bucket).key(probe).expectedBucketOwner(account));
             return Check.pass(S3_BUCKET, "bucket " + bucket + " is in " + region + ", owned by " + account
-                    + ", and the platform can write under " + PREFIX);
+                    + ", and the platform can write and delete under " + PREFIX);
         } catch (AwsServiceException e) {
-            return Check.fail(S3_BUCKET, "s3 call on " + bucket + " failed: " + RoleSession.code(e),
-                    "allow s3:GetBucketLocation, s3:PutObject and s3:DeleteObject on the bucket in the role's policy");
+            return Check.fail(S3_BUCKET, api + " failed: " + RoleSession.describe(e),
+                    "allow s3:ListBucket, s3:GetBucketLocation on arn:aws:s3:::" + bucket + " and s3:PutObject, s3:DeleteObject "
+                            + "on arn:aws:s3:::" + bucket + "/" + PREFIX + "* in the role's policy");
         } catch (SdkClientException e) {
-            return Check.fail(S3_BUCKET, timeoutOr(e, "s3"), null);
+            interruptedCheck(e);
+            return Check.fail(S3_BUCKET, aws.clientFailure(e, api) + " (bucket " + bucket + ")",
+                    "edit the cluster to re-validate; contact the platform operators if this persists");
         }
+    }
+
+    /** A check never throws: an unexpected error becomes a {@code fail} naming it, so the report stays complete. */
+    private Check guard(String id, Supplier<Check> check) {
+        try {
+            return check.get();
+        } catch (RuntimeException e) {
+            rethrowInterrupted(e);
+            LOG.errorf(e, "check %s failed unexpectedly", id);
+            return Check.fail(id, "internal error while checking: " + e.getClass().getSimpleName() + ": " + e.getMessage(),
+                    "edit the cluster to re-validate; contact the platform operators if this persists");
+        }
+    }
+
+    /** An SDK call aborted because this thread was interrupted (shutdown) is not a finding about the account. */
+    private static void interruptedCheck(RuntimeException e) {
+        if (e instanceof AbortedException && Thread.currentThread().isInterrupted()) {
+            throw new ValidationInterrupted(e);
+        }
+    }
+
+    private static void rethrowInterrupted(RuntimeException e) {
+        if (e instanceof ValidationInterrupted) {
+            throw e;
+        }
+        interruptedCheck(e);
     }
 
     private void skipRest(List<Check> checks, String reason) {
         for (String id : CheckIds.ORDER) {
             if (checks.stream().noneMatch(c -> c.id().equals(id))) {
-                checks.add(Check.skipped(id, reason, "fix the failed check first"));
+                checks.add(Check.skipped(id, reason, "fix assume-role first"));
             }
         }
     }
 
-    private String timeoutOr(SdkClientException e, String api) {
-        if (e instanceof ApiCallTimeoutException || e.getCause() instanceof java.net.SocketTimeoutException
-                || String.valueOf(e.getMessage()).contains("timed out")) {
-            return "timed out after " + aws.callTimeout().toSeconds() + " s calling " + api;
+    private static long seconds(Instant since) {
+        return Math.max(0, Duration.between(since, Instant.now()).toSeconds());
+    }
+
+    /** Shutdown interrupted the validation: no report is published, the record is redelivered. */
+    public static class ValidationInterrupted extends RuntimeException {
+        ValidationInterrupted(Throwable cause) {
+            super("validation interrupted", cause);
         }
-        return "could not call " + api + ": " + e.getMessage();
     }
 }
