@@ -28,6 +28,12 @@ public class EventIntake {
         T run() throws SQLException;
     }
 
+    /** Applies one accepted event; false when it had already been applied. */
+    @FunctionalInterface
+    public interface Projection {
+        boolean apply(IncomingEvent.Accepted event, int partition, long offset) throws SQLException;
+    }
+
     private final MeterRegistry metrics;
 
     EventIntake(MeterRegistry metrics) {
@@ -48,6 +54,17 @@ public class EventIntake {
         IncomingEvent.Accepted accepted = (IncomingEvent.Accepted) event;
         count(accepted.type().type(), "consumed");
         return Optional.of(accepted);
+    }
+
+    /** The whole intake for a projection: classify, apply with outage retries, count. */
+    public void project(ConsumerRecord<String, String> record, List<EventTypes> allowed, Projection projection)
+            throws InterruptedException {
+        Optional<IncomingEvent.Accepted> accepted = accept(record, allowed);
+        if (accepted.isPresent()) {
+            IncomingEvent.Accepted event = accepted.get();
+            boolean applied = retryingOutages(event.id(), () -> projection.apply(event, record.partition(), record.offset()));
+            count(event.type().type(), applied ? "applied" : "duplicate");
+        }
     }
 
     /** Runs {@code work}, waiting out database outages with backoff; other failures propagate. */

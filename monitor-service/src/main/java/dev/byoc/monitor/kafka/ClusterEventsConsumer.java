@@ -22,12 +22,6 @@ public class ClusterEventsConsumer {
     @Incoming("cluster-events")
     @Blocking(ordered = true)
     public void consume(ConsumerRecord<String, String> record) throws InterruptedException {
-        var accepted = intake.accept(record, EventTypes.CLUSTER_EVENTS);
-        if (accepted.isPresent()) {
-            var event = accepted.get();
-            boolean applied = intake.retryingOutages(event.id(),
-                    () -> folder.apply(event, record.partition(), record.offset()));
-            intake.count(event.type().type(), applied ? "applied" : "duplicate");
-        }
+        intake.project(record, EventTypes.CLUSTER_EVENTS, folder::apply);
     }
 }
