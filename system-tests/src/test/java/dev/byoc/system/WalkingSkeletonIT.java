@@ -55,6 +55,10 @@ class WalkingSkeletonIT {
                 .body("spec.driver.kubernetes.aws.external_id", equalTo("…7f3a"))
                 .extract().path("id");
 
+        List<String> streamed = followStatusStream("demo-01", "running", Duration.ofSeconds(30));
+        assertThat(streamed).as("live stream").endsWith("running").isSubsetOf("queued", "pending", "running");
+        assertThat(streamed).isSortedAccordingTo(java.util.Comparator.comparingInt(List.of("queued", "pending", "running")::indexOf));
+
         try {
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
                     given().baseUri(system.registry.url()).auth().oauth2(SystemUnderTest.ADMIN_KEY)
@@ -85,6 +89,30 @@ class WalkingSkeletonIT {
         // the external ID travels only inside the specs the provisioner and monitor need
         assertThat(records).filteredOn(r -> !r.value().contains("\"spec\""))
                 .allSatisfy(r -> assertThat(r.value()).doesNotContain("byoc-demo-external-id-7f3a"));
+    }
+
+    /** Reads the registry's Server-Sent Events until {@code until}; returns the distinct statuses seen, in order. */
+    private static List<String> followStatusStream(String name, String until, Duration timeout) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(system.registry.url() + "/api/v1/clusters/" + name + "/events"))
+                .header("Authorization", "Bearer " + SystemUnderTest.ADMIN_KEY).timeout(timeout).build();
+        List<String> statuses = new ArrayList<>();
+        try (var lines = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofLines()).body()) {
+            var iterator = lines.iterator();
+            while (iterator.hasNext()) {
+                String line = iterator.next();
+                if (line.startsWith("data:")) {
+                    String status = dev.byoc.contracts.Json.mapper().readTree(line.substring(5)).path("status").asText();
+                    if (statuses.isEmpty() || !statuses.get(statuses.size() - 1).equals(status)) {
+                        statuses.add(status);
+                    }
+                    if (status.equals(until)) {
+                        break;
+                    }
+                }
+            }
+        }
+        return statuses;
     }
 
     /** Everything on byoc.cluster-events for one cluster, read by a plain consumer, until it has at least {@code min}. */

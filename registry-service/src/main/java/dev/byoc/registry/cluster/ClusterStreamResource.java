@@ -68,16 +68,19 @@ public class ClusterStreamResource {
         return Multi.createFrom().ticks().startingAfter(Duration.ofMillis(1)).every(interval)
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .onOverflow().drop()
+                // Mutiny items may not be null: quiet ticks become an empty Optional and are dropped
                 .map(tick -> {
                     Map<String, Object> current = snapshot(id);
                     if (current != null && !Objects.equals(current, last.get())) {
                         last.set(current);
-                        return sse.newEventBuilder().name("status")
-                                .data(Json.write(current)).build();
+                        return java.util.Optional.of(sse.newEventBuilder().name("status").data(Json.write(current)).build());
                     }
-                    return tick % keepAliveEvery == 0 ? sse.newEventBuilder().comment("keep-alive").build() : null;
+                    return tick % keepAliveEvery == 0
+                            ? java.util.Optional.of(sse.newEventBuilder().comment("keep-alive").build())
+                            : java.util.Optional.<OutboundSseEvent>empty();
                 })
-                .filter(Objects::nonNull);
+                .filter(java.util.Optional::isPresent)
+                .map(java.util.Optional::get);
     }
 
     @GET
