@@ -1,0 +1,70 @@
+package dev.byoc.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.byoc.cli.ExitCodes;
+import dev.byoc.cli.Humanize;
+import dev.byoc.cli.Output;
+import dev.byoc.cli.Reports;
+import dev.byoc.cli.Style;
+import dev.byoc.cli.Table;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "clusters", sortOptions = false,
+        description = {"List your clusters: id | name | type | status | created (newest first).",
+            "Status colours (on a terminal): queued/pending yellow, running green, failed/terminating/deleted red."},
+        subcommands = {AwsCommand.class, DescribeCommand.class})
+public class ClustersCommand extends BaseCommand {
+    static final Set<String> STATUSES = Set.of("queued", "pending", "running", "failed", "terminating", "deleted");
+
+    @Option(names = "--all", description = "Include deleted clusters.")
+    boolean all;
+
+    @Option(names = "--status", paramLabel = "<status>", completionCandidates = Statuses.class,
+            description = "Only clusters with this status: ${COMPLETION-CANDIDATES}.")
+    String status;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "<format>", defaultValue = "table", converter = Output.Converter.class,
+            description = "table (default), json or yaml.")
+    Output output;
+
+    static final class Statuses implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return List.of("queued", "pending", "running", "failed", "terminating", "deleted").iterator();
+        }
+    }
+
+    @Override
+    public Integer call() {
+        checkUsage(status == null || STATUSES.contains(status), spec,
+                "--status must be one of queued, pending, running, failed, terminating, deleted");
+        List<JsonNode> clusters = client().list(all, status);
+        if (!output.human()) {
+            output.print(out(), clusters);
+            return ExitCodes.OK;
+        }
+        if (clusters.isEmpty()) {
+            info(status != null ? "no " + status + " clusters"
+                    : all ? "no clusters" : "no clusters (deleted ones are listed with --all); register one with "
+                            + "`byoc clusters aws <name> --spec-file spec.json`");
+            return ExitCodes.OK;
+        }
+        Style style = outStyle();
+        Instant now = env().clock().instant();
+        Table table = new Table("id", "name", "type", "status", "created");
+        for (JsonNode c : clusters) {
+            String id = Reports.text(c, "id");
+            table.row(Table.Cell.of(id == null ? "" : id.length() > 8 ? id.substring(0, 8) : id),
+                    Table.Cell.of(Reports.text(c, "name")),
+                    Table.Cell.of(Reports.text(c, "type")),
+                    Table.Cell.of(Reports.text(c, "status"), style::status),
+                    Table.Cell.of(Humanize.ago(Humanize.instant(Reports.text(c, "createdAt")), now)));
+        }
+        out().print(table.render(style));
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,183 @@
+package dev.byoc.cli.command;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.byoc.cli.CliException;
+import dev.byoc.cli.Editor;
+import dev.byoc.cli.ExitCodes;
+import dev.byoc.cli.Output;
+import dev.byoc.cli.Reports;
+import dev.byoc.contracts.Json;
+import dev.byoc.contracts.event.ClusterSpec;
+import dev.byoc.contracts.spec.ClusterEdit;
+import dev.byoc.contracts.spec.GridClusterRequest;
+import dev.byoc.contracts.spec.Violation;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "cluster", sortOptions = false,
+        description = {"Change a cluster's instance types or performance profile (the rest of the spec is fixed at "
+                + "creation). Without flags, opens the editable part of the spec in $VISUAL / $EDITOR.",
+            "An edit makes the platform re-validate the cluster."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  byoc edit cluster foo-01",
+            "  byoc edit cluster foo-01 --instance-types m5.xlarge,g5.xlarge --cost-savings"})
+public class EditClusterCommand extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "<name>", description = "The cluster's name.")
+    String name;
+
+    @Option(names = "--instance-types", split = ",", paramLabel = "<type>",
+            description = "The new comma-separated list of instance types (replaces the current list).")
+    List<String> instanceTypes;
+
+    @ArgGroup(exclusive = true)
+    Profile profile;
+
+    static final class Profile {
+        @Option(names = "--cost-savings", required = true, description = "Switch to the cost-saving performance profile.")
+        boolean costSavings;
+
+        @Option(names = "--performance", required = true, description = "Switch to the default (performance) profile.")
+        boolean performance;
+    }
+
+    @Option(names = {"-o", "--output"}, paramLabel = "<format>", defaultValue = "table", converter = Output.Converter.class,
+            description = "json or yaml: print the cluster afterwards on stdout.")
+    Output output;
+
+    @Override
+    public Integer call() {
+        JsonNode cluster = client().get(name);
+        String status = Reports.text(cluster, "status");
+        if ("terminating".equals(status) || "deleted".equals(status)) {
+            throw CliException.usage("cluster '" + name + "' is " + status + "; it can no longer be edited");
+        }
+        ClusterSpec current = specOf(cluster);
+        ObjectNode editable = editable(cluster);
+        boolean flags = (instanceTypes != null && !instanceTypes.isEmpty()) || profile != null;
+        ObjectNode patch;
+        Path kept = null;
+        if (flags) {
+            patch = fromFlags(editable);
+        } else {
+            kept = Editor.tempFile("byoc-edit-" + name + "-", AwsCommand.pretty(editable));
+            String edited = Editor.edit(env(), kept, "pass --instance-types / --cost-savings / --performance");
+            if (edited.isBlank()) {
+                delete(kept);
+                info("the edited document is empty: cluster '" + name + "' unchanged");
+                return ExitCodes.OK;
+            }
+            try {
+                JsonNode tree = Json.mapper().readTree(edited);
+                if (tree == null || !tree.isObject()) {
+                    throw keptEdits(CliException.usage("the edited document must be a JSON object like the one opened"), kept);
+                }
+                patch = (ObjectNode) tree;
+            } catch (JsonProcessingException e) {
+                throw keptEdits(CliException.usage("the edited document is not valid JSON: " + e.getOriginalMessage()), kept);
+            }
+        }
+        ClusterEdit.Result result = ClusterEdit.apply(current, patch);
+        if (!result.valid()) {
+            List<String> lines = result.violations().stream().map(v -> v.path() + ": " + v.message()).toList();
+            CliException e = CliException.usage(lines.size() == 1 ? "the edit breaks a rule" : "the edit breaks "
+                    + lines.size() + " rules", lines);
+            throw kept == null ? e : keptEdits(e, kept);
+        }
+        if (kept != null) {
+            delete(kept);
+        }
+        if (result.changed().isEmpty()) {
+            info("cluster '" + name + "' unchanged");
+            output.print(out(), cluster);
+            return ExitCodes.OK;
+        }
+        JsonNode updated = client().patch(name, patch);
+        info("cluster '" + name + "' updated (" + String.join(", ", result.changed().stream().map(EditClusterCommand::label)
+                .toList()) + "); the platform re-validates it — follow it with `byoc clusters describe " + name + "`");
+        output.print(out(), updated);
+        return ExitCodes.OK;
+    }
+
+    private ObjectNode fromFlags(ObjectNode editable) {
+        ObjectNode patch = Json.mapper().createObjectNode();
+        ObjectNode specNode = patch.putObject("spec");
+        if (profile != null) {
+            specNode.put("performance_profile", profile.costSavings ? GridClusterRequest.PROFILE_COST_SAVING
+                    : GridClusterRequest.PROFILE_DEFAULT);
+        }
+        if (instanceTypes != null && !instanceTypes.isEmpty()) {
+            JsonNode existing = editable.path("spec").path("driver").path("kubernetes").path("aws").path("instance_types");
+            ArrayNode types = specNode.putObject("driver").putObject("kubernetes").putObject("aws").putArray("instance_types");
+            for (String type : instanceTypes.stream().map(String::strip).filter(s -> !s.isEmpty()).toList()) {
+                int count = 0;
+                for (JsonNode e : existing) {
+                    if (type.equals(e.path("name").asText())) {
+                        count = e.path("overprovisioned_ondemand_count").asInt(0); // keep what was set for a kept type
+                    }
+                }
+                types.addObject().put("name", type).put("overprovisioned_ondemand_count", count);
+            }
+        }
+        return patch;
+    }
+
+    /** The part of the spec an edit may change, in the Grid shape: what the editor shows. */
+    static ObjectNode editable(JsonNode cluster) {
+        JsonNode spec = cluster.path("spec");
+        ObjectNode doc = Json.mapper().createObjectNode();
+        ObjectNode specNode = doc.putObject("spec");
+        String profile = Reports.text(spec, "performance_profile");
+        specNode.put("performance_profile", profile == null ? GridClusterRequest.PROFILE_DEFAULT : profile);
+        JsonNode types = spec.path("driver").path("kubernetes").path("aws").path("instance_types");
+        specNode.putObject("driver").putObject("kubernetes").putObject("aws")
+                .set("instance_types", types.isArray() ? types.deepCopy() : Json.mapper().createArrayNode());
+        return doc;
+    }
+
+    /** The cluster's spec as the API shows it (external ID masked: an edit never needs it). */
+    static ClusterSpec specOf(JsonNode cluster) {
+        JsonNode spec = cluster.path("spec");
+        JsonNode aws = spec.path("driver").path("kubernetes").path("aws");
+        List<Violation> ignored = new ArrayList<>();
+        List<ClusterSpec.InstanceType> types = GridClusterRequest.instanceTypes(aws.get("instance_types"),
+                GridClusterRequest.AWS + ".instance_types", ignored);
+        String profile = GridClusterRequest.performanceProfile(Reports.text(spec, "performance_profile"),
+                "spec.performance_profile", ignored);
+        return new ClusterSpec(Reports.text(aws, "region"), Reports.text(aws, "role_arn"), Reports.text(aws, "external_id"),
+                Reports.text(aws, "bucket_name"), Reports.text(aws, "eks_cluster_name"),
+                types == null ? GridClusterRequest.DEFAULT_INSTANCE_TYPES : types,
+                profile == null ? ClusterSpec.PROFILE_DEFAULT : profile, spec.path("strict_validation").asBoolean(false));
+    }
+
+    private static String label(String field) {
+        return switch (field) {
+            case "instanceTypes" -> "instance types";
+            case "performanceProfile" -> "performance profile";
+            default -> field;
+        };
+    }
+
+    private static CliException keptEdits(CliException e, Path kept) {
+        List<String> details = new ArrayList<>(e.details());
+        details.add("your edits are kept in " + kept);
+        return new CliException(e.exitCode(), e.getMessage(), details);
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a temp file
+        }
+    }
+}

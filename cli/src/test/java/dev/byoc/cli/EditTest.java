@@ -1,0 +1,123 @@
+package dev.byoc.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.byoc.contracts.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EditTest {
+    @TempDir
+    Path home;
+    FakeRegistry registry;
+    CliRunner cli;
+
+    @BeforeEach
+    void start() throws Exception {
+        registry = new FakeRegistry();
+        cli = CliRunner.against(registry, home);
+        registry.addCluster("demo-01", "running", "EKS cluster is ACTIVE", Instant.now());
+    }
+
+    @AfterEach
+    void stop() {
+        registry.close();
+    }
+
+    @Test
+    void flagsThatChangeNothingSendNothing() {
+        var result = cli.run("edit", "cluster", "demo-01", "--instance-types", "m5.xlarge,g4dn.xlarge", "--performance");
+
+        assertThat(result.exit()).as(result.toString()).isZero();
+        assertThat(result.err()).contains("cluster 'demo-01' unchanged");
+        assertThat(registry.count("PATCH", "/")).isZero();
+    }
+
+    @Test
+    void flagsSendAMergePatch() throws Exception {
+        var result = cli.run("edit", "cluster", "demo-01", "--instance-types", "g4dn.xlarge,c5.2xlarge", "--cost-savings",
+                "-o", "json");
+
+        assertThat(result.exit()).as(result.toString()).isZero();
+        assertThat(result.err()).contains("cluster 'demo-01' updated (performance profile, instance types)");
+        JsonNode patch = Json.mapper().readTree(registry.bodies.get("PATCH /api/v1/clusters/demo-01"));
+        assertThat(patch).isEqualTo(Json.mapper().readTree("""
+                {"spec": {"performance_profile": "CLUSTER_PERFORMANCE_PROFILE_COST_SAVING",
+                          "driver": {"kubernetes": {"aws": {"instance_types": [
+                              {"name": "g4dn.xlarge", "overprovisioned_ondemand_count": 1},
+                              {"name": "c5.2xlarge", "overprovisioned_ondemand_count": 0}]}}}}}"""));
+        JsonNode printed = Json.mapper().readTree(result.out());
+        assertThat(printed.path("spec").path("performance_profile").asText()).isEqualTo("CLUSTER_PERFORMANCE_PROFILE_COST_SAVING");
+    }
+
+    @Test
+    void anEditorThatSavesWithoutChangesLeavesTheClusterAlone() throws Exception {
+        cli.vars.put("EDITOR", script("touch.sh", "#!/bin/sh\ntouch \"$1\"\n").toString());
+
+        var result = cli.run("edit", "cluster", "demo-01");
+
+        assertThat(result.exit()).as(result.toString()).isZero();
+        assertThat(result.err()).contains("cluster 'demo-01' unchanged");
+        assertThat(registry.count("PATCH", "/")).isZero();
+    }
+
+    @Test
+    void anEditorChangeIsSentAsAMergePatch() throws Exception {
+        cli.vars.put("EDITOR", script("edit.sh",
+                "#!/bin/sh\nsed -i 's/CLUSTER_PERFORMANCE_PROFILE_DEFAULT/CLUSTER_PERFORMANCE_PROFILE_COST_SAVING/' \"$1\"\n")
+                .toString());
+
+        var result = cli.run("edit", "cluster", "demo-01");
+
+        assertThat(result.exit()).as(result.toString()).isZero();
+        assertThat(result.err()).contains("updated (performance profile)");
+        assertThat(registry.cluster("demo-01").path("spec").path("performance_profile").asText())
+                .isEqualTo("CLUSTER_PERFORMANCE_PROFILE_COST_SAVING");
+    }
+
+    @Test
+    void fieldsFixedAtCreationCannotBeEditedAndNothingIsSent() throws Exception {
+        cli.vars.put("EDITOR", script("region.sh",
+                "#!/bin/sh\nsed -i 's/\"aws\" : {/\"aws\" : { \"region\" : \"eu-west-1\",/' \"$1\"\n").toString());
+
+        var result = cli.run("edit", "cluster", "demo-01");
+
+        assertThat(result.exit()).as(result.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).contains("spec.driver.kubernetes.aws.region: 'region' cannot be edited")
+                .contains("your edits are kept in");
+        assertThat(registry.count("PATCH", "/")).isZero();
+    }
+
+    @Test
+    void aGravitonTypeIsRefusedWithTheContractsWords() {
+        var result = cli.run("edit", "cluster", "demo-01", "--instance-types", "m6g.large");
+
+        assertThat(result.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).contains("is a Graviton (arm64) type");
+        assertThat(registry.count("PATCH", "/")).isZero();
+    }
+
+    @Test
+    void aTerminatingClusterCannotBeEdited() {
+        registry.setStatus("demo-01", "terminating", "deletion requested");
+
+        var result = cli.run("edit", "cluster", "demo-01", "--cost-savings");
+
+        assertThat(result.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).contains("cluster 'demo-01' is terminating; it can no longer be edited");
+    }
+
+    private Path script(String name, String content) throws Exception {
+        Path file = home.resolve(name);
+        Files.writeString(file, content);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+        return file;
+    }
+}

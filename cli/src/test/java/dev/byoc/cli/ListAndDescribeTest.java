@@ -1,0 +1,123 @@
+package dev.byoc.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.byoc.contracts.Json;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ListAndDescribeTest {
+    static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
+
+    @TempDir
+    Path home;
+    FakeRegistry registry;
+    CliRunner cli;
+
+    @BeforeEach
+    void start() throws Exception {
+        registry = new FakeRegistry();
+        cli = CliRunner.against(registry, home);
+        cli.clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        registry.addCluster("old-01", "deleted", "teardown completed", NOW.minus(Duration.ofDays(9)));
+        registry.addCluster("demo-01", "running", "EKS cluster is ACTIVE", NOW.minus(Duration.ofDays(2)));
+        registry.addCluster("new-01", "pending", "validating AWS access", NOW.minus(Duration.ofMinutes(5)));
+    }
+
+    @AfterEach
+    void stop() {
+        registry.close();
+    }
+
+    @Test
+    void theTableHasTheReferenceColumnsAndHumanTimesAndNoColoursOffATerminal() {
+        var result = cli.run("clusters");
+
+        assertThat(result.exit()).as(result.toString()).isZero();
+        String[] lines = result.out().split("\n");
+        assertThat(lines[0]).matches("id\\s+name\\s+type\\s+status\\s+created");
+        assertThat(lines).hasSize(3);
+        assertThat(lines[1]).contains("new-01").contains("byoc").contains("pending").endsWith("5 minutes ago");
+        assertThat(lines[2]).contains("demo-01").contains("running").endsWith("2 days ago");
+        assertThat(result.out()).doesNotContain("\u001b[").doesNotContain("old-01");
+        // columns line up
+        assertThat(lines[1].indexOf("pending")).isEqualTo(lines[0].indexOf("status"));
+    }
+
+    @Test
+    void statusesAreColouredOnATerminalAsTheReferenceDoes() {
+        cli.stdoutTty = true;
+        var result = cli.run("clusters", "--all");
+
+        assertThat(result.out()).contains("\u001b[33mpending\u001b[0m").contains("\u001b[32mrunning\u001b[0m")
+                .contains("\u001b[31mdeleted\u001b[0m");
+
+        cli.vars.put("NO_COLOR", "1");
+        assertThat(cli.run("clusters").out()).doesNotContain("\u001b[");
+    }
+
+    @Test
+    void jsonAndYamlForScripts() throws Exception {
+        var json = cli.run("clusters", "--all", "-o", "json");
+
+        assertThat(json.exit()).isZero();
+        JsonNode items = Json.mapper().readTree(json.out());
+        assertThat(items.isArray()).isTrue();
+        assertThat(java.util.stream.StreamSupport.stream(items.spliterator(), false).map(i -> i.path("name").asText()))
+                .containsExactly("new-01", "demo-01", "old-01");
+        assertThat(items.get(1).path("spec").path("driver").path("kubernetes").path("aws").path("external_id").asText())
+                .isEqualTo("…7f3a");
+
+        var yaml = cli.run("clusters", "--output", "yaml");
+        assertThat(yaml.exit()).isZero();
+        assertThat(yaml.out()).contains("- id: ").contains("name: demo-01").contains("status: running");
+    }
+
+    @Test
+    void everyPageIsListed() {
+        registry.pageSize = 1;
+        var result = cli.run("clusters", "--all", "-o", "json");
+
+        assertThat(result.out()).contains("new-01").contains("demo-01").contains("old-01");
+        assertThat(registry.count("GET", "/api/v1/clusters")).isEqualTo(3);
+    }
+
+    @Test
+    void describeShowsTheStatusReasonAndTheChecksWithRemediation() throws Exception {
+        registry.setStatus("demo-01", "failed", "assume-role failed", Json.mapper().readTree("""
+                [{"id": "assume-role", "status": "fail", "message": "cannot assume the role",
+                  "remediation": "allow sts:AssumeRole for the platform with your external ID"},
+                 {"id": "quotas", "status": "warn", "message": "ASG quota is 200, recommended 800",
+                  "remediation": "request an increase in the Service Quotas console"},
+                 {"id": "eks-cluster", "status": "skipped", "message": "skipped because assume-role failed",
+                  "remediation": "fix the failed check first"}]"""), null);
+
+        var result = cli.run("clusters", "describe", "demo-01");
+
+        assertThat(result.exit()).as(result.toString()).isZero();
+        assertThat(result.out()).contains("status:").contains("failed (assume-role failed)")
+                .contains("region:").contains("us-east-1").contains("external ID:").contains("…7f3a")
+                .contains("instance types: m5.xlarge, g4dn.xlarge (+1 on-demand)")
+                .contains("created:        2026-11-26 12:00:00 UTC (2 days ago)");
+        assertThat(result.out()).containsPattern("check\\s+status\\s+message")
+                .containsPattern("assume-role\\s+fail\\s+cannot assume the role")
+                .contains("→ fix: allow sts:AssumeRole for the platform with your external ID")
+                .containsPattern("quotas\\s+warn\\s+ASG quota is 200");
+    }
+
+    @Test
+    void describeOfAnUnknownNameSuggestsCloseOnes() {
+        var result = cli.run("clusters", "describe", "demo-02");
+
+        assertThat(result.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).contains("no cluster named 'demo-02'; did you mean demo-01?");
+    }
+}
