@@ -25,7 +25,9 @@ public record Env(Map<String, String> vars, Path home, InputStream in, PrintStre
         boolean console = System.console() != null;
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-        return new Env(System.getenv(), Path.of(System.getProperty("user.home")), System.in, out, err,
+        String home = System.getenv("HOME");
+        return new Env(System.getenv(), Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home),
+                System.in, out, err,
                 tty("stdin", console), tty("stdout", console), tty("stderr", console), Clock.systemUTC());
     }
 

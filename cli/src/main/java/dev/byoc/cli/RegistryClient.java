@@ -36,6 +36,7 @@ public class RegistryClient {
     public RegistryClient(Credentials.Target target) {
         this.target = target;
         HttpClient.Builder builder = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1) // no h2c upgrade dance on every plain-HTTP call (and SSE is HTTP/1.1)
                 .connectTimeout(CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER); // never hand the key to another host
         if (target.url().startsWith("http://")) {

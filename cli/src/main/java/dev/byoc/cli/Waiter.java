@@ -86,6 +86,7 @@ public final class Waiter {
         stream.start();
         JsonNode last = null;
         String lastKey = null;
+        String shown = null;
         boolean seenTerminating = false;
         boolean dropped = false;
         long first404 = -1;
@@ -135,7 +136,11 @@ public final class Waiter {
                     }
                     lastKey = key;
                     last = event;
-                    progress.status(event);
+                    String line = status + "|" + Reports.text(event, "reason");
+                    if (!line.equals(shown)) {
+                        shown = line; // a report that changed under the same status and reason is not news
+                        progress.status(event);
+                    }
                     if (status == null) {
                         continue;
                     }

@@ -66,8 +66,9 @@ public class EventsCommand extends GroupCommand {
                     streams.values().forEach(StatusStream::kickIfIdle);
                     if (signal instanceof StatusStream.Update update) {
                         JsonNode event = update.data();
+                        // one line per change of status or reason (a re-sent state or a report update is not one)
                         String key = Reports.text(event, "status") + "|" + Reports.text(event, "reason") + "|"
-                                + Reports.text(event, "updatedAt") + "|" + event.path("teardown").isObject();
+                                + event.path("teardown").isObject();
                         if (key.equals(lastKey.put(update.cluster(), key))) {
                             continue;
                         }
