@@ -7,28 +7,9 @@ import dev.byoc.contracts.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class CreateTest {
-    @TempDir
-    Path home;
-    FakeRegistry registry;
-    CliRunner cli;
-
-    @BeforeEach
-    void start() throws Exception {
-        registry = new FakeRegistry();
-        cli = CliRunner.against(registry, home);
-    }
-
-    @AfterEach
-    void stop() {
-        registry.close();
-    }
-
+class CreateTest extends RegistryTestBase {
     private JsonNode posted() throws Exception {
         return Json.mapper().readTree(registry.bodies.get("POST /api/v1/clusters"));
     }

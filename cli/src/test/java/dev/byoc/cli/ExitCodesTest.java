@@ -3,30 +3,10 @@ package dev.byoc.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.ServerSocket;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** 2 for usage and input errors, 4 when the registry cannot be reached or refuses the key; messages on stderr. */
-class ExitCodesTest {
-    @TempDir
-    Path home;
-    FakeRegistry registry;
-    CliRunner cli;
-
-    @BeforeEach
-    void start() throws Exception {
-        registry = new FakeRegistry();
-        cli = CliRunner.against(registry, home);
-    }
-
-    @AfterEach
-    void stop() {
-        registry.close();
-    }
-
+class ExitCodesTest extends RegistryTestBase {
     @Test
     void aRefusedKeyIsFour() {
         cli.vars.put("BYOC_API_KEY", "revoked");
