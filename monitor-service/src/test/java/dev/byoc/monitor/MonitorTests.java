@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
@@ -16,14 +17,24 @@ import dev.byoc.testsupport.KafkaResource;
 import dev.byoc.testsupport.KafkaTestClient;
 import dev.byoc.testsupport.PostgresResource;
 import io.quarkus.test.common.WithTestResource;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The monitor on the real broker and PostgreSQL with the AWS stand-in: status derived from the
@@ -33,8 +44,13 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(KafkaResource.class)
 @WithTestResource(PostgresResource.class)
 @WithTestResource(AwsResource.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MonitorTests {
     static final String EVENTS = "byoc.cluster-events";
+    static final String WATCH_LIST_ADMIN = "/api/v1/admin/projections/watch-list";
+
+    @Inject
+    AgroalDataSource dataSource;
     final KafkaTestClient kafka = KafkaTestClient.shared();
     final AwsStandIn aws = AwsStandIn.shared();
 
@@ -220,5 +236,123 @@ class MonitorTests {
         Thread.sleep(3000);
         List<String> statuses = new ArrayList<>(statuses(id, Duration.ofSeconds(3), "queued"));
         assertThat(statuses).containsExactly("queued");
+    }
+
+    private void health(String id, String eksStatus) {
+        send(id, "byoc.cluster.health-observed.v1", """
+                {"clusterId": "%s", "eksStatus": "%s", "healthy": %s, "detail": "test says %s", "observedAt": "%s"}"""
+                .formatted(id, eksStatus, eksStatus.equals("ACTIVE"), eksStatus, Instant.now()));
+    }
+
+    private void deleted(String id, String name) {
+        send(id, "byoc.cluster.deleted.v1", """
+                {"clusterId": "%s", "name": "%s", "owner": "ana", "spec": %s, "force": false, "deletedAt": "%s"}"""
+                .formatted(id, name, spec(name), Instant.now()));
+        send(id, "byoc.cluster.teardown-completed.v1", """
+                {"clusterId": "%s", "causeEventId": "%s", "removed": [], "leftBehind": [], "hint": "terraform destroy",
+                 "completedAt": "%s"}""".formatted(id, UUID.randomUUID(), Instant.now()));
+    }
+
+    /**
+     * Runs last, over every cluster the other tests left plus its own: flapping observations, a
+     * provisioning timeout, deletions, a duplicate. The rebuilt watch list equals the live one row
+     * for row, the rebuild announces nothing, and live folding carries on against the new version.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void rebuildingTheWatchListReproducesItExactly() throws Exception {
+        String slow = UUID.randomUUID().toString();
+        eks("rebuild-slow", "CREATING");
+        requested(slow, "rebuild-slow", "rebuild-slow");
+        validated(slow);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String id = UUID.randomUUID().toString();
+            ids.add(id);
+            eks("rebuild-" + i, "ACTIVE");
+            requested(id, "rebuild-" + i, "rebuild-" + i);
+            validated(id);
+        }
+        for (int round = 0; round < 15; round++) {
+            for (int i = 0; i < ids.size(); i++) {
+                health(ids.get(i), (i + round) % 4 == 0 || (i + round) % 5 == 0 ? "FAILED" : "ACTIVE");
+            }
+        }
+        deleted(ids.get(0), "rebuild-0");
+        deleted(ids.get(1), "rebuild-1");
+        String duplicate = UUID.randomUUID().toString();
+        String data = """
+                {"clusterId": "%s", "name": "rebuild-dup", "owner": "ana", "spec": %s, "requestedAt": "%s"}"""
+                .formatted(duplicate, spec("rebuild-dup"), Instant.now());
+        send(duplicate, duplicate, "byoc.cluster.requested.v1", data);
+        send(duplicate, duplicate, "byoc.cluster.requested.v1", data);
+        assertThat(statuses(slow, Duration.ofSeconds(40), "queued", "pending", "failed")).last().isEqualTo("failed");
+
+        List<String> live = quietSnapshot();
+        assertThat(live).hasSizeGreaterThanOrEqualTo(14);
+        assertThat(live).anySatisfy(row -> assertThat(row).contains("rebuild-slow").contains("provisioning timed out"));
+        int statusChanges = statusChangesOnTheTopic();
+        int before = RestAssured.get(WATCH_LIST_ADMIN).then().statusCode(200).body("state", equalTo("live"))
+                .extract().path("liveVersion");
+
+        RestAssured.post(WATCH_LIST_ADMIN + "/rebuild").then().statusCode(202);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> RestAssured.get(WATCH_LIST_ADMIN).then()
+                .body("state", equalTo("live")).body("liveVersion", equalTo(before + 1)));
+        String progress = RestAssured.get(WATCH_LIST_ADMIN).asString();
+        System.out.println("watch-list rebuild: " + progress);
+        assertThat(RestAssured.get(WATCH_LIST_ADMIN).then().extract().<Integer>path("eventsApplied")).isGreaterThan(250);
+
+        assertThat(snapshot()).containsExactlyElementsOf(live);
+        assertThat(statusChangesOnTheTopic()).as("a rebuild re-reads facts; it announces nothing").isEqualTo(statusChanges);
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("select count(*) from monitor.watch_list where version = " + before)) {
+            r.next();
+            assertThat(r.getInt(1)).as("the old version is dropped").isZero();
+        }
+
+        // live folding continues on the new version: one more deletion, announced once
+        deleted(ids.get(2), "rebuild-2");
+        assertThat(statuses(ids.get(2), Duration.ofSeconds(20), "deleted")).endsWith("terminating", "deleted")
+                .containsOnlyOnce("terminating", "deleted");
+    }
+
+    private int statusChangesOnTheTopic() {
+        return kafka.read(EVENTS, r -> "byoc.cluster.status-changed.v1".equals(KafkaTestClient.header(r, "ce_type")),
+                found -> false, Duration.ofSeconds(3)).size();
+    }
+
+    /** The live rows once nothing has changed for three seconds (polls settle after the flapping). */
+    private List<String> quietSnapshot() throws Exception {
+        List<String> previous = snapshot();
+        for (int i = 0; i < 20; i++) {
+            Thread.sleep(3000);
+            List<String> current = snapshot();
+            if (current.equals(previous)) {
+                return current;
+            }
+            previous = current;
+        }
+        throw new AssertionError("the watch list never settled");
+    }
+
+    /** Every live row, without its version, in a stable order. */
+    private List<String> snapshot() throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("""
+                        select cluster_id, name, owner, kafka_partition, state::text, spec::text, status, status_since,
+                               last_observation, last_event_id, last_offset
+                          from monitor.watch_list
+                         where version = (select live_version from monitor.projections where name = 'watch-list')
+                         order by cluster_id""")) {
+            while (r.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int i = 1; i <= 11; i++) {
+                    row.append(r.getString(i)).append('|');
+                }
+                rows.add(row.toString());
+            }
+        }
+        return rows;
     }
 }

@@ -3,6 +3,7 @@ package dev.byoc.support;
 import dev.byoc.contracts.envelope.IncomingEvent;
 import dev.byoc.contracts.envelope.IncomingEvents;
 import dev.byoc.contracts.event.EventTypes;
+import dev.byoc.support.projection.ProjectedEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.SQLException;
@@ -28,10 +29,10 @@ public class EventIntake {
         T run() throws SQLException;
     }
 
-    /** Applies one accepted event; false when it had already been applied. */
+    /** Applies one accepted event to a projection; false when it had already been applied. */
     @FunctionalInterface
-    public interface Projection {
-        boolean apply(IncomingEvent.Accepted event, int partition, long offset) throws SQLException;
+    public interface Applier {
+        boolean apply(ProjectedEvent event) throws SQLException;
     }
 
     private final MeterRegistry metrics;
@@ -57,13 +58,13 @@ public class EventIntake {
     }
 
     /** The whole intake for a projection: classify, apply with outage retries, count. */
-    public void project(ConsumerRecord<String, String> record, List<EventTypes> allowed, Projection projection)
+    public void project(ConsumerRecord<String, String> record, List<EventTypes> allowed, Applier projection)
             throws InterruptedException {
         Optional<IncomingEvent.Accepted> accepted = accept(record, allowed);
         if (accepted.isPresent()) {
-            IncomingEvent.Accepted event = accepted.get();
-            boolean applied = retryingOutages(event.id(), () -> projection.apply(event, record.partition(), record.offset()));
-            count(event.type().type(), applied ? "applied" : "duplicate");
+            ProjectedEvent event = ProjectedEvent.of(accepted.get(), record);
+            boolean applied = retryingOutages(event.id(), () -> projection.apply(event));
+            count(event.event().type().type(), applied ? "applied" : "duplicate");
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.byoc.contracts.Json;
 import dev.byoc.contracts.event.EventData;
 import dev.byoc.contracts.event.EventTypes;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +16,12 @@ import java.util.Optional;
  */
 public sealed interface IncomingEvent {
 
-    record Accepted(String id, EventTypes type, String subject, EventData data, JsonNode json) implements IncomingEvent {
+    /**
+     * @param time the event's time from {@code ce_time}, or null when the record has none (then use the Kafka
+     *             record's timestamp)
+     */
+    record Accepted(String id, EventTypes type, String subject, Instant time, EventData data, JsonNode json)
+            implements IncomingEvent {
         public <T extends EventData> Optional<T> as(Class<T> kind) {
             return kind.isInstance(data) ? Optional.of(kind.cast(data)) : Optional.empty();
         }
@@ -44,6 +50,14 @@ public sealed interface IncomingEvent {
                     "unsupported ce_specversion " + headers.get(CloudEventHeaders.SPECVERSION) + " (expected 1.0)");
         }
         String ceType = headers.get(CloudEventHeaders.TYPE);
+        String ceTime = headers.get(CloudEventHeaders.TIME);
+        Instant time = null;
+        if (ceTime != null && !ceTime.isBlank()) {
+            time = Rfc3339.parse(ceTime).orElse(null);
+            if (time == null) {
+                return new DeadLetter(ceType, "ce_time is not an RFC 3339 timestamp: " + ceTime);
+            }
+        }
         Optional<EventTypes> type = EventTypes.of(ceType).filter(allowed::contains);
         if (type.isEmpty()) {
             if (EventTypes.isNewerVersionOfKnownType(ceType)) {
@@ -73,7 +87,8 @@ public sealed interface IncomingEvent {
         } catch (IllegalArgumentException e) {
             return new DeadLetter(ceType, firstLine(e.getMessage()));
         }
-        return new Accepted(headers.get(CloudEventHeaders.ID), type.get(), headers.get(CloudEventHeaders.SUBJECT), data, json);
+        return new Accepted(headers.get(CloudEventHeaders.ID), type.get(), headers.get(CloudEventHeaders.SUBJECT), time,
+                data, json);
     }
 
     private static String firstLine(String message) {

@@ -16,6 +16,7 @@ public enum EventTypes {
     VALIDATION_FAILED("byoc.cluster.validation-failed.v1", ValidationFailed.class),
     TEARDOWN_COMPLETED("byoc.cluster.teardown-completed.v1", TeardownCompleted.class),
     HEALTH_OBSERVED("byoc.cluster.health-observed.v1", HealthObserved.class),
+    TIMED_OUT("byoc.cluster.timed-out.v1", TimedOut.class),
     STATUS_CHANGED("byoc.cluster.status-changed.v1", StatusChanged.class),
     COMMAND_REJECTED("byoc.cluster.command-rejected.v1", CommandRejected.class),
     REGISTER_COMMAND("byoc.cluster.register.v1", RegisterCommand.class),
@@ -27,7 +28,7 @@ public enum EventTypes {
 
     /** The events that travel on {@code byoc.cluster-events}. */
     public static final List<EventTypes> CLUSTER_EVENTS = List.of(REQUESTED, UPDATED, DELETED, VALIDATION_STARTED,
-            VALIDATED, VALIDATION_FAILED, TEARDOWN_COMPLETED, HEALTH_OBSERVED, STATUS_CHANGED, COMMAND_REJECTED);
+            VALIDATED, VALIDATION_FAILED, TEARDOWN_COMPLETED, HEALTH_OBSERVED, TIMED_OUT, STATUS_CHANGED, COMMAND_REJECTED);
 
     private final String type;
     private final Class<? extends EventData> dataClass;

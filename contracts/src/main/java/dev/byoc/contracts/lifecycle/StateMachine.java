@@ -15,6 +15,7 @@ import dev.byoc.contracts.event.EventData;
 import dev.byoc.contracts.event.HealthObserved;
 import dev.byoc.contracts.event.StatusChanged;
 import dev.byoc.contracts.event.TeardownCompleted;
+import dev.byoc.contracts.event.TimedOut;
 import dev.byoc.contracts.event.Validated;
 import dev.byoc.contracts.event.ValidationFailed;
 import dev.byoc.contracts.event.ValidationStarted;
@@ -77,6 +78,10 @@ public final class StateMachine {
             return tearingDown ? Transition.of(state, state.to(DELETED, "teardown completed", null))
                     : Transition.illegal(state);
         }
+        if (event instanceof TimedOut timedOut) {
+            // before the guard below: the teardown timeout is the one clock that runs while terminating
+            return timedOut(state, timedOut);
+        }
         if (status == TERMINATING || (status == FAILED && state.failureCause() == FailureCause.TEARDOWN_TIMEOUT)) {
             // nothing but teardown (or a new delete) matters once deletion began
             return Transition.illegal(state);
@@ -113,7 +118,11 @@ public final class StateMachine {
         return Transition.illegal(state);
     }
 
-    /** The monitor's clock: pending too long fails; terminating too long fails and may be deleted again. */
+    /**
+     * The monitor's clock: pending too long fails ({@link FailureCause#PROVISIONING_TIMEOUT}); terminating too
+     * long fails ({@link FailureCause#TEARDOWN_TIMEOUT}) and may be deleted again. Any other status is illegal.
+     * The same rule as applying a {@link TimedOut} that names the cluster's current status.
+     */
     public Transition timedOut(ClusterState state, String reason) {
         if (state.status() == PENDING) {
             return Transition.of(state, state.to(FAILED, reason, FailureCause.PROVISIONING_TIMEOUT));
@@ -122,6 +131,18 @@ public final class StateMachine {
             return Transition.of(state, state.to(FAILED, reason, FailureCause.TEARDOWN_TIMEOUT));
         }
         return Transition.illegal(state);
+    }
+
+    /**
+     * A {@link TimedOut} fact: the timeout rule when the cluster is still in the status the deadline was set
+     * for; once it has moved on, a deadline that lost a race, legal and without effect. One naming a status
+     * that never times out is illegal.
+     */
+    private Transition timedOut(ClusterState state, TimedOut timedOut) {
+        if (timedOut.status() != PENDING && timedOut.status() != TERMINATING) {
+            return Transition.illegal(state);
+        }
+        return timedOut.status() == state.status() ? timedOut(state, timedOut.reason()) : Transition.of(state, state);
     }
 
     private Transition observe(ClusterState state, HealthObserved observed) {

@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The schemas, the examples and the Java records agree: what producers write (records serialised
@@ -191,6 +193,38 @@ class ContractSchemaTests {
         ((ObjectNode) command.at("/request/spec/driver/kubernetes/aws")).putArray("subnet_ids").add("subnet-0a1b2c3d");
         assertThat(SchemaValidator.violations("byoc.cluster.register.v1", command))
                 .singleElement().asString().contains("subnet_ids");
+    }
+
+    // ---- timed-out ----
+
+    static final String TIMED_OUT = EventTypes.TIMED_OUT.type();
+
+    static ObjectNode timedOutWith(String field, String value) {
+        ObjectNode event = read(resourceDir("examples").resolve(TIMED_OUT + ".json")).deepCopy();
+        event.put(field, value);
+        return event;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PT30M", "PT1H30M", "PT48H", "PT90S", "P2D", "P1DT12H", "PT0S"})
+    void timedOutTimeoutIsAnIsoDurationJavaReads(String timeout) {
+        assertThat(SchemaValidator.violations(TIMED_OUT, timedOutWith("timeout", timeout))).isEmpty();
+        assertThat(Duration.parse(timeout)).isNotNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"30m", "1800", "P", "PT", "P1DT", "P1M", "P1Y", "P1W", "PT-5M", "-PT30M", "PT0.5S", "pt30m", " PT30M"})
+    void timedOutTimeoutThatJavaCannotReadAsADurationIsRefused(String timeout) {
+        assertThat(SchemaValidator.violations(TIMED_OUT, timedOutWith("timeout", timeout))).as(timeout).isNotEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pending", "terminating"})
+    void timedOutNamesOnlyTheStatusesThatTimeOut(String status) {
+        assertThat(SchemaValidator.violations(TIMED_OUT, timedOutWith("status", status))).isEmpty();
+        for (String other : List.of("queued", "running", "failed", "deleted", "PENDING", "stuck")) {
+            assertThat(SchemaValidator.violations(TIMED_OUT, timedOutWith("status", other))).as(other).isNotEmpty();
+        }
     }
 
     @Test

@@ -8,10 +8,13 @@ import dev.byoc.contracts.event.ClusterRequested;
 import dev.byoc.contracts.event.EventTypes;
 import dev.byoc.contracts.event.HealthObserved;
 import dev.byoc.contracts.event.RegisterCommand;
+import dev.byoc.contracts.event.TimedOut;
+import dev.byoc.contracts.lifecycle.ClusterStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +66,7 @@ class IncomingEventTests {
         assertThat(accepted.id()).isEqualTo(EVENT_ID);
         assertThat(accepted.type()).isEqualTo(EventTypes.REQUESTED);
         assertThat(accepted.subject()).isEqualTo(CLUSTER_ID);
+        assertThat(accepted.time()).isEqualTo(Instant.parse("2025-03-14T09:26:53.589Z"));
         assertThat(accepted.data()).isInstanceOf(ClusterRequested.class);
         ClusterRequested requested = accepted.as(ClusterRequested.class).orElseThrow();
         assertThat(requested.clusterId()).isEqualTo(UUID.fromString(CLUSTER_ID));
@@ -122,7 +126,101 @@ class IncomingEventTests {
         headers.remove("ce_time");
         headers.remove("ce_subject");
         headers.remove("content-type");
-        assertThat(readEvent(headers, example(EventTypes.REQUESTED.type()))).isInstanceOf(IncomingEvent.Accepted.class);
+        assertThat(readEvent(headers, example(EventTypes.REQUESTED.type())))
+                .isInstanceOfSatisfying(IncomingEvent.Accepted.class, a -> {
+                    assertThat(a.time()).isNull();
+                    assertThat(a.subject()).isNull();
+                });
+    }
+
+    // ---- ce_time ----
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "2025-03-14T09:26:53.589Z",
+        "2025-03-14T10:26:53.589+01:00",
+        "2025-03-14T04:56:53.589-04:30",
+        "2025-03-14T09:26:53.589+00:00",
+        "2025-03-14T09:26:53.589-00:00",
+        "2025-03-14t09:26:53.589z",
+        "2025-03-14T09:26:53.589000000Z",
+    })
+    void ceTimeIsTheEventsTimeWhateverItsOffset(String ceTime) {
+        Map<String, String> headers = headers(EventTypes.REQUESTED.type());
+        headers.put("ce_time", ceTime);
+        assertThat(readEvent(headers, example(EventTypes.REQUESTED.type())))
+                .isInstanceOfSatisfying(IncomingEvent.Accepted.class,
+                        a -> assertThat(a.time()).isEqualTo(Instant.parse("2025-03-14T09:26:53.589Z")));
+    }
+
+    @Test
+    void ceTimeWithoutFractionIsWholeSeconds() {
+        Map<String, String> headers = headers(EventTypes.DELETED.type());
+        headers.put("ce_time", "2025-03-20T16:45:00Z");
+        assertThat(readEvent(headers, example(EventTypes.DELETED.type())))
+                .isInstanceOfSatisfying(IncomingEvent.Accepted.class,
+                        a -> assertThat(a.time()).isEqualTo(Instant.parse("2025-03-20T16:45:00Z")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " "})
+    void blankCeTimeIsAsGoodAsMissing(String ceTime) {
+        Map<String, String> headers = headers(EventTypes.REQUESTED.type());
+        headers.put("ce_time", ceTime);
+        assertThat(readEvent(headers, example(EventTypes.REQUESTED.type())))
+                .isInstanceOfSatisfying(IncomingEvent.Accepted.class, a -> assertThat(a.time()).isNull());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "yesterday",
+        "1741944413589",
+        "2025-03-14",
+        "2025-03-14T09:26:53",
+        "2025-03-14T09:26:53.589",
+        "2025-03-14T09:26Z",
+        "2025-03-14 09:26:53Z",
+        "2025-03-14T09:26:53+0100",
+        "2025-03-14T09:26:53+01",
+        "2025-03-14T09:26:53.589Z[UTC]",
+        "2025-02-30T09:26:53Z",
+        "2025-03-14T24:00:00Z",
+        "2025-03-14T09:26:53+25:00",
+        "Fri, 14 Mar 2025 09:26:53 GMT",
+    })
+    void ceTimeThatIsNotRfc3339IsDeadLettered(String ceTime) {
+        Map<String, String> headers = headers(EventTypes.REQUESTED.type());
+        headers.put("ce_time", ceTime);
+        assertThat(readEvent(headers, example(EventTypes.REQUESTED.type())))
+                .isInstanceOfSatisfying(IncomingEvent.DeadLetter.class, d -> {
+                    assertThat(d.type()).isEqualTo(EventTypes.REQUESTED.type());
+                    assertThat(d.reason()).isEqualTo("ce_time is not an RFC 3339 timestamp: " + ceTime);
+                });
+    }
+
+    @Test
+    void invalidCeTimeIsDeadLetteredOnCommandsToo() {
+        String type = EventTypes.DELETE_COMMAND.type();
+        Map<String, String> headers = headers(type);
+        headers.put("ce_time", "now");
+        assertThat(IncomingEvents.read(headers, example(type), COMMANDS))
+                .isInstanceOfSatisfying(IncomingEvent.DeadLetter.class,
+                        d -> assertThat(d.reason()).isEqualTo("ce_time is not an RFC 3339 timestamp: now"));
+        headers.remove("ce_time");
+        assertThat(IncomingEvents.read(headers, example(type), COMMANDS))
+                .isInstanceOfSatisfying(IncomingEvent.Accepted.class, a -> assertThat(a.time()).isNull());
+    }
+
+    @Test
+    void kafkaCeTimeHeaderIsRead() {
+        RecordHeaders kafka = new RecordHeaders();
+        headers(EventTypes.TIMED_OUT.type()).forEach((k, v) -> kafka.add(k, v.getBytes(StandardCharsets.UTF_8)));
+        kafka.add("ce_time", "2025-03-14T09:57:40.204Z".getBytes(StandardCharsets.UTF_8)); // last value wins
+        assertThat(IncomingEvents.read(kafka, example(EventTypes.TIMED_OUT.type()), EVENTS))
+                .isInstanceOfSatisfying(IncomingEvent.Accepted.class, a -> {
+                    assertThat(a.time()).isEqualTo(Instant.parse("2025-03-14T09:57:40.204Z"));
+                    assertThat(a.as(TimedOut.class).orElseThrow().status()).isEqualTo(ClusterStatus.PENDING);
+                });
     }
 
     @Test

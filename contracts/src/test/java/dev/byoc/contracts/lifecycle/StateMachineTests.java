@@ -16,6 +16,7 @@ import dev.byoc.contracts.event.HealthObserved;
 import dev.byoc.contracts.event.HealthObserved.EksStatus;
 import dev.byoc.contracts.event.StatusChanged;
 import dev.byoc.contracts.event.TeardownCompleted;
+import dev.byoc.contracts.event.TimedOut;
 import dev.byoc.contracts.event.Validated;
 import dev.byoc.contracts.event.ValidationFailed;
 import dev.byoc.contracts.event.ValidationStarted;
@@ -40,21 +41,23 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The transition table of DESIGN §4 (and contracts/README.md), every (status, event) pair.
  * A cell is the status after the event; {@code failed/<cause>} also names the failure cause;
  * a trailing {@code !} marks an illegal event: the state is returned unchanged with legal = false.
+ * The {@code timed-out} column is a {@link TimedOut} naming {@code pending} (the provisioning timeout): it fails
+ * the two pending rows and is a legal no-op everywhere else; the teardown timeout has its own tests below.
  */
 class StateMachineTests {
 
     private static final String TABLE = """
-            state               | requested    | updated           | deleted     | force-deleted | validation-started | validated     | validation-failed | teardown-completed | healthy           | unhealthy         | status-changed          | command-rejected
-            none                | queued       | none!             | none!       | none!         | none!              | none!         | none!             | none!              | none!             | none!             | none!                   | none!
-            queued              | queued!      | queued            | terminating | deleted       | pending            | pending       | failed/validation | queued!            | queued            | queued            | queued                  | queued
-            pending(validating) | pending!     | pending           | terminating | deleted       | pending            | pending       | failed/validation | pending!           | pending           | pending           | pending                 | pending
-            pending(validated)  | pending!     | pending           | terminating | deleted       | pending            | pending       | failed/validation | pending!           | running           | failed/health     | pending                 | pending
-            running             | running!     | running           | terminating | deleted       | running            | running       | failed/validation | running!           | running           | running           | running                 | running
-            failed(validation)  | failed!      | failed/validation | terminating | deleted       | pending            | pending       | failed/validation | failed!            | failed/validation | failed/validation | failed/validation       | failed/validation
-            failed(health)      | failed!      | failed/health     | terminating | deleted       | failed/health      | failed/health | failed/validation | failed!            | failed/health     | failed/health     | failed/health           | failed/health
-            terminating         | terminating! | terminating!      | terminating | deleted       | terminating!       | terminating!  | terminating!      | deleted            | terminating!      | terminating!      | terminating             | terminating
-            failed(teardown)    | failed!      | failed!           | terminating | deleted       | failed!            | failed!       | failed!           | deleted            | failed!           | failed!           | failed/teardown_timeout | failed/teardown_timeout
-            deleted             | deleted!     | deleted!          | deleted!    | deleted!      | deleted!           | deleted!      | deleted!          | deleted!           | deleted!          | deleted!          | deleted                 | deleted
+            state               | requested    | updated           | deleted     | force-deleted | validation-started | validated     | validation-failed | teardown-completed | healthy           | unhealthy         | timed-out                   | status-changed          | command-rejected
+            none                | queued       | none!             | none!       | none!         | none!              | none!         | none!             | none!              | none!             | none!             | none!                       | none!                   | none!
+            queued              | queued!      | queued            | terminating | deleted       | pending            | pending       | failed/validation | queued!            | queued            | queued            | queued                      | queued                  | queued
+            pending(validating) | pending!     | pending           | terminating | deleted       | pending            | pending       | failed/validation | pending!           | pending           | pending           | failed/provisioning_timeout | pending                 | pending
+            pending(validated)  | pending!     | pending           | terminating | deleted       | pending            | pending       | failed/validation | pending!           | running           | failed/health     | failed/provisioning_timeout | pending                 | pending
+            running             | running!     | running           | terminating | deleted       | running            | running       | failed/validation | running!           | running           | running           | running                     | running                 | running
+            failed(validation)  | failed!      | failed/validation | terminating | deleted       | pending            | pending       | failed/validation | failed!            | failed/validation | failed/validation | failed/validation           | failed/validation       | failed/validation
+            failed(health)      | failed!      | failed/health     | terminating | deleted       | failed/health      | failed/health | failed/validation | failed!            | failed/health     | failed/health     | failed/health               | failed/health           | failed/health
+            terminating         | terminating! | terminating!      | terminating | deleted       | terminating!       | terminating!  | terminating!      | deleted            | terminating!      | terminating!      | terminating                 | terminating             | terminating
+            failed(teardown)    | failed!      | failed!           | terminating | deleted       | failed!            | failed!       | failed!           | deleted            | failed!           | failed!           | failed/teardown_timeout     | failed/teardown_timeout | failed/teardown_timeout
+            deleted             | deleted!     | deleted!          | deleted!    | deleted!      | deleted!           | deleted!      | deleted!          | deleted!           | deleted!          | deleted!          | deleted!                    | deleted                 | deleted
             """;
 
     private static final UUID ID = UUID.fromString("3f9a6c2e-8d41-4b7a-a5e3-1c2d4e6f8a90");
@@ -78,6 +81,13 @@ class StateMachineTests {
     static final CommandRejected COMMAND_REJECTED = new CommandRejected(ID, "demo-01", "corr",
             EventTypes.UPDATE_COMMAND.type(), List.of(new Violation("spec.driver.kubernetes.aws.region", "cannot be edited")), T);
 
+    static TimedOut timedOut(ClusterStatus status, String reason) {
+        return new TimedOut(ID, status, T, "PT30M", reason, T.plusSeconds(1800));
+    }
+
+    static final TimedOut PROVISIONING_TIMED_OUT = timedOut(ClusterStatus.PENDING, "provisioning timed out after 30m");
+    static final TimedOut TEARDOWN_TIMED_OUT = timedOut(ClusterStatus.TERMINATING, "teardown timed out after 30m");
+
     static HealthObserved health(EksStatus status) {
         return new HealthObserved(ID, status, status.healthy(), "EKS says " + status, T);
     }
@@ -99,6 +109,7 @@ class StateMachineTests {
         EVENTS.put("teardown-completed", TEARDOWN);
         EVENTS.put("healthy", HEALTHY);
         EVENTS.put("unhealthy", UNHEALTHY);
+        EVENTS.put("timed-out", PROVISIONING_TIMED_OUT);
         EVENTS.put("status-changed", STATUS_CHANGED);
         EVENTS.put("command-rejected", COMMAND_REJECTED);
     }
@@ -130,7 +141,7 @@ class StateMachineTests {
         STATES.put("failed(validation)", () -> reach(REQUESTED, VALIDATION_STARTED, VALIDATION_FAILED));
         STATES.put("failed(health)", () -> reach(REQUESTED, VALIDATION_STARTED, VALIDATED, HEALTHY, UNHEALTHY, UNHEALTHY));
         STATES.put("terminating", () -> reach(REQUESTED, VALIDATION_STARTED, VALIDATED, HEALTHY, DELETED));
-        STATES.put("failed(teardown)", () -> new StateMachine().timedOut(STATES.get("terminating").get(), "teardown timed out").next());
+        STATES.put("failed(teardown)", () -> reach(REQUESTED, VALIDATION_STARTED, VALIDATED, HEALTHY, DELETED, TEARDOWN_TIMED_OUT));
         STATES.put("deleted", () -> reach(REQUESTED, VALIDATION_STARTED, VALIDATED, HEALTHY, DELETED, TEARDOWN));
     }
 
@@ -373,6 +384,96 @@ class StateMachineTests {
         }
     }
 
+    // ---- the timed-out fact ----
+
+    @Test
+    void pendingTimedOutEventFailsWithProvisioningTimeoutLikeTheClock() {
+        for (ClusterState pending : List.of(reach(REQUESTED, VALIDATION_STARTED), reach(REQUESTED, VALIDATION_STARTED, VALIDATED))) {
+            Transition t = machine.apply(pending, PROVISIONING_TIMED_OUT);
+            assertThat(t).isEqualTo(machine.timedOut(pending, PROVISIONING_TIMED_OUT.reason()));
+            assertThat(t.legal()).isTrue();
+            assertThat(t.next().status()).isEqualTo(ClusterStatus.FAILED);
+            assertThat(t.next().failureCause()).isEqualTo(FailureCause.PROVISIONING_TIMEOUT);
+            assertThat(t.next().reason()).isEqualTo("provisioning timed out after 30m");
+        }
+    }
+
+    @Test
+    void terminatingTimedOutEventFailsWithTeardownTimeoutDespiteTheDeletionGuard() {
+        ClusterState terminating = reach(REQUESTED, VALIDATION_STARTED, VALIDATED, HEALTHY, DELETED);
+        Transition t = machine.apply(terminating, TEARDOWN_TIMED_OUT);
+        assertThat(t).isEqualTo(machine.timedOut(terminating, TEARDOWN_TIMED_OUT.reason()));
+        assertThat(t.legal()).isTrue();
+        assertThat(t.statusChanged()).isTrue();
+        assertThat(t.next().status()).isEqualTo(ClusterStatus.FAILED);
+        assertThat(t.next().failureCause()).isEqualTo(FailureCause.TEARDOWN_TIMEOUT);
+        assertThat(t.next().reason()).isEqualTo("teardown timed out after 30m");
+
+        // then as before: a new delete tears down again, a late teardown-completed finishes the first attempt
+        assertThat(machine.apply(t.next(), DELETED).next().status()).isEqualTo(ClusterStatus.TERMINATING);
+        assertThat(machine.apply(t.next(), TEARDOWN).next().status()).isEqualTo(ClusterStatus.DELETED);
+    }
+
+    @Test
+    void aProvisioningTimeoutRecoversLikeHealth() {
+        ClusterState state = reach(REQUESTED, VALIDATION_STARTED, VALIDATED, PROVISIONING_TIMED_OUT);
+        assertThat(state.failureCause()).isEqualTo(FailureCause.PROVISIONING_TIMEOUT);
+        for (int i = 0; i < StateMachine.Thresholds.DEFAULT.healthyToRecover(); i++) {
+            state = machine.apply(state, HEALTHY).next();
+        }
+        assertThat(state.status()).isEqualTo(ClusterStatus.RUNNING);
+    }
+
+    /** Every state and both timeouts: the rule where the status matches, a legal no-op where it moved on. */
+    @Test
+    void aTimedOutEventForAStatusTheClusterLeftIsALegalNoOp() {
+        for (TimedOut event : List.of(PROVISIONING_TIMED_OUT, TEARDOWN_TIMED_OUT)) {
+            for (Map.Entry<String, Supplier<ClusterState>> entry : STATES.entrySet()) {
+                ClusterState state = entry.getValue().get();
+                Transition t = machine.apply(state, event);
+                String cell = entry.getKey() + " + timed-out(" + event.status().wire() + ")";
+                if (state.status() == null || state.status() == ClusterStatus.DELETED) {
+                    assertThat(t.legal()).as(cell + ": illegal like every other fact").isFalse();
+                    assertThat(t.next()).as(cell).isSameAs(state);
+                } else if (state.status() == event.status()) {
+                    assertThat(t).as(cell + ": the timeout rule").isEqualTo(machine.timedOut(state, event.reason()));
+                    assertThat(t.next().status()).as(cell).isEqualTo(ClusterStatus.FAILED);
+                } else {
+                    assertThat(t.legal()).as(cell + ": a deadline that lost a race is no error").isTrue();
+                    assertThat(t.next()).as(cell + ": and changes nothing").isSameAs(state);
+                    assertThat(t.statusChanged()).as(cell).isFalse();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aDuplicateTimedOutEventChangesNothing() {
+        ClusterState failed = reach(REQUESTED, VALIDATION_STARTED, VALIDATED, PROVISIONING_TIMED_OUT);
+        Transition again = machine.apply(failed, PROVISIONING_TIMED_OUT);
+        assertThat(again.legal()).isTrue();
+        assertThat(again.next()).isSameAs(failed);
+
+        ClusterState teardownFailed = reach(REQUESTED, DELETED, TEARDOWN_TIMED_OUT);
+        assertThat(machine.apply(teardownFailed, TEARDOWN_TIMED_OUT).next()).isSameAs(teardownFailed);
+    }
+
+    @Test
+    void aTimedOutEventNamingAStatusThatNeverTimesOutIsIllegal() {
+        List<ClusterStatus> neverTimeOut = new ArrayList<>(Arrays.asList(ClusterStatus.QUEUED, ClusterStatus.RUNNING,
+                ClusterStatus.FAILED, ClusterStatus.DELETED));
+        neverTimeOut.add(null);
+        for (ClusterStatus named : neverTimeOut) {
+            TimedOut event = timedOut(named, "timed out");
+            for (Map.Entry<String, Supplier<ClusterState>> entry : STATES.entrySet()) {
+                ClusterState state = entry.getValue().get();
+                Transition t = machine.apply(state, event);
+                assertThat(t.legal()).as(entry.getKey() + " + timed-out(" + named + ")").isFalse();
+                assertThat(t.next()).isSameAs(state);
+            }
+        }
+    }
+
     @Test
     void illegalOrForeignEventsNeverThrow() {
         EventData foreign = new EventData() {
@@ -382,6 +483,8 @@ class StateMachineTests {
         odd.add(new DeleteCommand("alice", "demo-01", false));
         odd.add(new ValidationFailed(ID, null, null, null, null));
         odd.add(new HealthObserved(ID, EksStatus.FAILED, false, null, null));
+        odd.add(new TimedOut(ID, null, null, null, null, null));
+        odd.add(new TimedOut(ID, ClusterStatus.PENDING, null, null, null, null));
         for (Map.Entry<String, Supplier<ClusterState>> entry : STATES.entrySet()) {
             ClusterState state = entry.getValue().get();
             for (EventData event : odd) {

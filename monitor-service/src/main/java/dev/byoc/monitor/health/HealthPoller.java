@@ -1,12 +1,13 @@
 package dev.byoc.monitor.health;
 
 import dev.byoc.contracts.envelope.EventIds;
+import dev.byoc.contracts.event.EventTypes;
 import dev.byoc.contracts.event.HealthObserved;
+import dev.byoc.contracts.event.TimedOut;
 import dev.byoc.contracts.lifecycle.ClusterState;
 import dev.byoc.contracts.lifecycle.ClusterStatus;
 import dev.byoc.monitor.kafka.OwnedPartitions;
 import dev.byoc.monitor.kafka.Publisher;
-import dev.byoc.monitor.watch.StatusFolder;
 import dev.byoc.monitor.watch.WatchList;
 import dev.byoc.monitor.watch.WatchedCluster;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -34,14 +36,14 @@ public class HealthPoller {
     private final OwnedPartitions partitions;
     private final EksProbe probe;
     private final Publisher publisher;
-    private final StatusFolder folder;
+    private final Set<String> announcedTimeouts = ConcurrentHashMap.newKeySet();
     private final MeterRegistry metrics;
     private final Duration interval;
     private final Duration jitter;
     private final Duration provisioningTimeout;
     private final Duration teardownTimeout;
 
-    HealthPoller(WatchList watchList, OwnedPartitions partitions, EksProbe probe, Publisher publisher, StatusFolder folder,
+    HealthPoller(WatchList watchList, OwnedPartitions partitions, EksProbe probe, Publisher publisher,
             MeterRegistry metrics,
             @ConfigProperty(name = "byoc.monitor.poll-interval") Duration interval,
             @ConfigProperty(name = "byoc.monitor.poll-jitter") Duration jitter,
@@ -51,7 +53,6 @@ public class HealthPoller {
         this.partitions = partitions;
         this.probe = probe;
         this.publisher = publisher;
-        this.folder = folder;
         this.metrics = metrics;
         this.interval = interval;
         this.jitter = jitter;
@@ -68,15 +69,32 @@ public class HealthPoller {
                 poll(cluster);
             }
             for (WatchedCluster cluster : watchList.overdue(owned, "pending", provisioningTimeout)) {
-                folder.timeOut(cluster.clusterId(), ClusterStatus.PENDING, provisioningTimeout,
+                timedOut(cluster, ClusterStatus.PENDING, provisioningTimeout,
                         "provisioning timed out after " + human(provisioningTimeout));
             }
             for (WatchedCluster cluster : watchList.overdue(owned, "terminating", teardownTimeout)) {
-                folder.timeOut(cluster.clusterId(), ClusterStatus.TERMINATING, teardownTimeout,
+                timedOut(cluster, ClusterStatus.TERMINATING, teardownTimeout,
                         "teardown timed out after " + human(teardownTimeout) + "; delete the cluster again to retry");
             }
         } catch (Exception e) {
             LOG.warnf("health poll round failed: %s", e.getMessage());
+        }
+    }
+
+    /**
+     * The clock's fact goes onto the log like any other; the fold turns it into failed (unless the
+     * cluster moved on meanwhile). The id is derived from the stay in the status, so the ticks
+     * until the fold catches up publish one event as far as consumers are concerned.
+     */
+    private void timedOut(WatchedCluster cluster, ClusterStatus status, Duration timeout, String reason) {
+        String id = EventIds.derived(cluster.clusterId() + "@" + cluster.statusSince(), EventTypes.TIMED_OUT.type());
+        if (!announcedTimeouts.contains(id)) {
+            publisher.event(id, cluster.clusterId(), new TimedOut(cluster.clusterId(), status, cluster.statusSince(),
+                    timeout.toString(), reason, Instant.now()));
+            if (announcedTimeouts.size() > 10_000) {
+                announcedTimeouts.clear();
+            }
+            announcedTimeouts.add(id);
         }
     }
 
@@ -86,7 +104,7 @@ public class HealthPoller {
                 : ThreadLocalRandom.current().nextLong(jitter.toMillis() + 1));
         if (!state.validated() || state.failureCause() == dev.byoc.contracts.lifecycle.FailureCause.TEARDOWN_TIMEOUT) {
             // nothing to judge before validation, nor once deletion began
-            watchList.reschedule(cluster.clusterId(), cluster.lastObservation(), next);
+            watchList.schedule(cluster.clusterId(), next);
             return;
         }
         Timer.Sample sample = Timer.start(metrics);
@@ -103,7 +121,7 @@ public class HealthPoller {
             publisher.event(EventIds.random(), cluster.clusterId(), new HealthObserved(cluster.clusterId(),
                     observation.status(), observation.status().healthy(), observation.detail(), Instant.now()));
         }
-        watchList.reschedule(cluster.clusterId(), cluster.lastObservation(), next);
+        watchList.schedule(cluster.clusterId(), next);
     }
 
     static String human(Duration duration) {

@@ -6,14 +6,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import dev.byoc.monitor.watch.StatusFolder;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
 /**
  * The partitions of byoc.cluster-events this replica owns, kept in memory from the rebalance
- * callbacks (which run on the polling thread: nothing here touches the database). The poller
- * only watches clusters whose events live in these partitions, so N replicas split the fleet.
+ * callbacks (which run on the polling thread: no reactive database calls here, only the one
+ * blocking read of the stored positions to seek past what the watch list already holds). The
+ * poller only watches clusters whose events live in these partitions, so N replicas split the fleet.
  */
 @ApplicationScoped
 @Identifier("watch-list-partitions")
@@ -21,9 +23,15 @@ import org.jboss.logging.Logger;
 public class OwnedPartitions implements KafkaConsumerRebalanceListener {
     private static final Logger LOG = Logger.getLogger(OwnedPartitions.class);
     private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
+    private final StatusFolder folder;
+
+    OwnedPartitions(StatusFolder folder) {
+        this.folder = folder;
+    }
 
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        folder.store().seekToStored(consumer, partitions);
         partitions.forEach(p -> owned.add(p.partition()));
         LOG.infof("now watching partitions %s", owned);
     }
