@@ -66,6 +66,24 @@ public class WatchList {
                 partitions.toArray(Integer[]::new));
     }
 
+    /** How many clusters of the given partitions are in each status. */
+    public java.util.Map<String, Long> countByStatus(Set<Integer> partitions) throws SQLException {
+        java.util.Map<String, Long> counts = new java.util.HashMap<>();
+        if (partitions.isEmpty()) {
+            return counts;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "select w.status, count(*)" + LIVE + "and w.kafka_partition = any (?) group by w.status")) {
+            s.setArray(1, c.createArrayOf("integer", partitions.toArray(Integer[]::new)));
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    counts.put(r.getString(1), r.getLong(2));
+                }
+            }
+        }
+        return counts;
+    }
+
     private List<WatchedCluster> query(String sql, Object... params) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {

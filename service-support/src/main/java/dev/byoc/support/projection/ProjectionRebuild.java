@@ -26,11 +26,12 @@ import org.jboss.logging.Logger;
 
 /**
  * Blue/green rebuild of a projection: replays the topic from offset 0 into version N+1, one
- * transaction per polled batch, while version N keeps serving. Once caught up it takes the
- * projections row FOR UPDATE — live appliers wait — reads the last records, makes N+1 live and
- * drops N, all in one transaction. The live consumer then carries on against N+1, whose positions
- * and ids skip what the rebuild already applied. Nothing is published while rebuilding: the
- * rebuild only re-reads facts already in the log.
+ * transaction per polled batch, while version N keeps serving. It follows the live version and
+ * never reads past the positions N holds; once level with them it takes the projections row FOR
+ * UPDATE — live appliers wait — applies the last records up to N's positions, makes N+1 live and
+ * drops N, all in one transaction. The live consumer then carries on against N+1 from exactly where
+ * it was. Nothing is published while rebuilding: the rebuild only re-reads facts the live path has
+ * already acted on.
  *
  * <p>One rebuild per projection at a time across replicas: the projections row says
  * {@code building}; a building row whose heartbeat is older than {@link #STALE} (its replica died)
@@ -167,20 +168,20 @@ public final class ProjectionRebuild<R> {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             while (true) {
-                Map<TopicPartition, Long> lag = lag(consumer, partitions);
-                if (lag.values().stream().allMatch(l -> l == 0)) {
+                Map<Integer, Long> target = livePositions();
+                if (caughtUp(consumer, partitions, target)) {
                     inTransaction(c -> switchOver(c, consumer, partitions, version));
                     LOG.infof("%s rebuilt as version %d and made live", store.name(), version);
                     return;
                 }
-                ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(500));
-                Map<TopicPartition, Long> lagAfter = lag(consumer, partitions);
+                List<ProjectedEvent> events = upTo(consumer, partitions, target, Duration.ofMillis(500));
+                Map<String, Long> lag = lag(consumer, partitions, target);
                 inTransaction(c -> {
-                    int applied = store.apply(c, version, events(records), ProjectionStore.Changes.none());
+                    int applied = store.apply(c, version, events, ProjectionStore.Changes.none());
                     try (PreparedStatement s = c.prepareStatement("update projections set events_applied = "
                             + "events_applied + ?, lag = ?::jsonb, heartbeat_at = now() where name = ? and building_version = ?")) {
                         s.setLong(1, applied);
-                        s.setString(2, Json.write(byPartition(lagAfter)));
+                        s.setString(2, Json.write(lag));
                         s.setString(3, store.name());
                         s.setInt(4, version);
                         if (s.executeUpdate() == 0) {
@@ -210,16 +211,23 @@ public final class ProjectionRebuild<R> {
         }
     }
 
-    /** Inside the lock: read to the very end, make the new version live, drop the old one. */
+    /**
+     * Inside the lock (live appliers wait): apply exactly what the live version holds, make the new
+     * version live, drop the old one. Whatever the live version has not applied yet is left to the
+     * live consumer, which then applies it to the new version with its side effects (announcing a
+     * status change, freeing a name): a rebuild that read ahead of it would swallow them.
+     */
     private Void switchOver(Connection c, KafkaConsumer<String, String> consumer, List<TopicPartition> partitions,
             int version) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("select live_version from projections where name = ? for update")) {
             s.setString(1, store.name());
             s.executeQuery().close();
         }
+        Map<Integer, Long> target = store.positions(c, version - 1);
         long applied = 0;
-        while (lag(consumer, partitions).values().stream().anyMatch(l -> l > 0)) {
-            applied += store.apply(c, version, events(consumer.poll(Duration.ofMillis(500))), ProjectionStore.Changes.none());
+        while (!caughtUp(consumer, partitions, target)) {
+            applied += store.apply(c, version, upTo(consumer, partitions, target, Duration.ofMillis(500)),
+                    ProjectionStore.Changes.none());
         }
         try (PreparedStatement s = c.prepareStatement("update projections set live_version = ?, building_version = null, "
                 + "state = 'live', events_applied = events_applied + ?, lag = '{}'::jsonb, finished_at = now(), "
@@ -233,30 +241,74 @@ public final class ProjectionRebuild<R> {
         return null;
     }
 
-    private List<ProjectedEvent> events(ConsumerRecords<String, String> records) {
-        List<ProjectedEvent> events = new ArrayList<>(records.count());
-        for (ConsumerRecord<String, String> record : records) {
-            // records the live consumer dead-lettered or skipped are not facts: the rebuild skips them too
-            if (IncomingEvents.read(record.headers(), record.value(), allowed) instanceof IncomingEvent.Accepted accepted) {
-                events.add(ProjectedEvent.of(accepted, record));
+    /** The live version's positions: how far the rebuild may go. */
+    private Map<Integer, Long> livePositions() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return store.positions(c, currentLiveVersion(c));
+        }
+    }
+
+    private int currentLiveVersion(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("select live_version from projections where name = ?")) {
+            s.setString(1, store.name());
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getInt(1);
             }
         }
+    }
+
+    /**
+     * Polls once and returns the accepted events at or below {@code target} per partition. A
+     * partition that reached its target is paused (and a record polled beyond it is sought back to),
+     * so it is read again only once the live version has moved on.
+     */
+    private List<ProjectedEvent> upTo(KafkaConsumer<String, String> consumer, List<TopicPartition> partitions,
+            Map<Integer, Long> target, Duration timeout) {
+        List<TopicPartition> resume = new ArrayList<>();
+        for (TopicPartition partition : consumer.paused()) {
+            if (consumer.position(partition) <= target.getOrDefault(partition.partition(), -1L)) {
+                resume.add(partition);
+            }
+        }
+        consumer.resume(resume);
+        ConsumerRecords<String, String> records = consumer.poll(timeout);
+        List<ProjectedEvent> events = new ArrayList<>(records.count());
+        for (TopicPartition partition : records.partitions()) {
+            long limit = target.getOrDefault(partition.partition(), -1L);
+            for (ConsumerRecord<String, String> record : records.records(partition)) {
+                if (record.offset() > limit) {
+                    consumer.seek(partition, record.offset());
+                    break;
+                }
+                // records the live consumer dead-lettered or skipped are not facts: the rebuild skips them too
+                if (IncomingEvents.read(record.headers(), record.value(), allowed) instanceof IncomingEvent.Accepted accepted) {
+                    events.add(ProjectedEvent.of(accepted, record));
+                }
+            }
+        }
+        List<TopicPartition> reached = partitions.stream()
+                .filter(p -> consumer.position(p) > target.getOrDefault(p.partition(), -1L)).toList();
+        consumer.pause(reached);
         return events;
     }
 
-    private static Map<TopicPartition, Long> lag(KafkaConsumer<?, ?> consumer, List<TopicPartition> partitions) {
+    /** Every partition read past the live version's position (or to the end of the log). */
+    private static boolean caughtUp(KafkaConsumer<?, ?> consumer, List<TopicPartition> partitions, Map<Integer, Long> target) {
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-        Map<TopicPartition, Long> lag = new LinkedHashMap<>();
-        for (TopicPartition partition : partitions) {
-            lag.put(partition, Math.max(0, end.get(partition) - consumer.position(partition)));
-        }
-        return lag;
+        return partitions.stream().allMatch(p -> consumer.position(p) > target.getOrDefault(p.partition(), -1L)
+                || consumer.position(p) >= end.get(p));
     }
 
-    private static Map<String, Long> byPartition(Map<TopicPartition, Long> lag) {
-        Map<String, Long> result = new LinkedHashMap<>();
-        lag.forEach((p, l) -> result.put(String.valueOf(p.partition()), l));
-        return result;
+    /** Records between the rebuild and the live version, per partition. */
+    private static Map<String, Long> lag(KafkaConsumer<?, ?> consumer, List<TopicPartition> partitions,
+            Map<Integer, Long> target) {
+        Map<String, Long> lag = new LinkedHashMap<>();
+        for (TopicPartition partition : partitions) {
+            lag.put(String.valueOf(partition.partition()),
+                    Math.max(0, target.getOrDefault(partition.partition(), -1L) + 1 - consumer.position(partition)));
+        }
+        return lag;
     }
 
     private static Instant instant(ResultSet r, int column) throws SQLException {
