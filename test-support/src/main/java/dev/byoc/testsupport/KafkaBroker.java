@@ -19,11 +19,15 @@ import org.apache.kafka.clients.admin.NewTopic;
 /**
  * A real Apache Kafka broker (KRaft, combined broker+controller) in its own JVM, from the jars the
  * {@code stack} module gathers. One per test JVM, on free loopback ports, stopped at JVM exit.
+ * With {@code BYOC_TEST_INFRA=testcontainers} and a Docker engine, the shared broker is a
+ * container instead (brokers started with {@link #start()}, which tests pause and restart, are
+ * always processes).
  */
 public final class KafkaBroker {
     private static KafkaBroker shared;
 
     private Process process;
+    private Runnable stopContainer;
     private final List<String> command;
     private final String bootstrapServers;
     private final Path logFile;
@@ -38,8 +42,8 @@ public final class KafkaBroker {
     }
 
     public static synchronized KafkaBroker shared() {
-        if (shared == null || !shared.process.isAlive()) {
-            shared = start();
+        if (shared == null || (shared.process != null && !shared.process.isAlive())) {
+            shared = Containers.requested() && Containers.dockerAvailable() ? inContainer() : start();
             Runtime.getRuntime().addShutdownHook(new Thread(shared::stop));
         }
         return shared;
@@ -47,6 +51,18 @@ public final class KafkaBroker {
 
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    private static KafkaBroker inContainer() {
+        Containers.Started kafka = Containers.kafka();
+        try {
+            KafkaBroker broker = new KafkaBroker(null, List.of(), kafka.address(), Files.createTempDirectory("byoc-kafka-"));
+            broker.stopContainer = kafka.stop();
+            return broker;
+        } catch (IOException e) {
+            kafka.stop().run();
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static KafkaBroker start() {
@@ -155,6 +171,11 @@ public final class KafkaBroker {
     }
 
     public void stop() {
+        if (stopContainer != null) {
+            stopContainer.run();
+            deleteRecursively(dir);
+            return;
+        }
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {

@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A real PostgreSQL for tests: the server at 127.0.0.1:5432 when it answers, else one started from
- * the local installation (initdb + pg_ctl on a free port). Every caller gets a fresh database,
+ * A real PostgreSQL for tests: a container (Testcontainers) when {@code BYOC_TEST_INFRA=testcontainers}
+ * and a Docker engine is there; else the server at 127.0.0.1:5432 when it answers; else one started
+ * from the local installation (initdb + pg_ctl on a free port); else a container if Docker is there. Every caller gets a fresh database,
  * dropped when the JVM exits, so runs never see each other's data.
  */
 public final class PostgresServer {
@@ -89,16 +90,28 @@ public final class PostgresServer {
         String host = System.getenv().getOrDefault("BYOC_TEST_PGHOST", "127.0.0.1");
         int port = Integer.parseInt(System.getenv().getOrDefault("BYOC_TEST_PGPORT", "5432"));
         String user = System.getenv().getOrDefault("BYOC_TEST_PGUSER", "postgres");
+        if (Containers.requested() && Containers.dockerAvailable()) {
+            return inContainer();
+        }
         if (Ports.answers(host, port)) {
             return new PostgresServer(host, port, user, () -> { });
         }
         Optional<Path> bin = installationBin();
+        if (bin.isEmpty() && Containers.dockerAvailable()) {
+            return inContainer();
+        }
         if (bin.isEmpty()) {
             throw new IllegalStateException("No PostgreSQL answers at " + host + ":" + port
                     + " and no local installation was found under /usr/lib/postgresql. Install PostgreSQL "
-                    + "(apt-get install postgresql) or start one and set BYOC_TEST_PGHOST/BYOC_TEST_PGPORT.");
+                    + "(apt-get install postgresql), start one and set BYOC_TEST_PGHOST/BYOC_TEST_PGPORT, or run a Docker "
+                    + "engine (Testcontainers is then used).");
         }
         return startLocal(bin.get());
+    }
+
+    private static PostgresServer inContainer() {
+        Containers.Started postgres = Containers.postgres();
+        return new PostgresServer(postgres.host(), postgres.port(), "postgres", postgres.stop());
     }
 
     private static Optional<Path> installationBin() {
