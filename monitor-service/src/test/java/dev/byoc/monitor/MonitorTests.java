@@ -124,6 +124,9 @@ class MonitorTests {
         assertThat(state.get(state.size() - 1).value()).doesNotContain(AwsStandIn.EXTERNAL_ID);
         assertThat(SchemaValidator.violations("byoc.cluster-state.v1", last)).isEmpty();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(runningGauge()).isGreaterThanOrEqualTo(1));
+        RestAssured.get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'watch-list partitions assigned' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'watch-list partitions assigned' }.data.partitions", equalTo("[0, 1, 2]"));
     }
 
     /** byoc_monitor_clusters{status="running"} as Prometheus shows it. */

@@ -1,8 +1,8 @@
 package dev.byoc.testsupport;
 
 import org.testcontainers.DockerClientFactory;
-import org.testcontainers.containers.PostgreSQLContainer;
 import org.testcontainers.kafka.KafkaContainer;
+import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
@@ -40,13 +40,13 @@ final class Containers {
     }
 
     static Started postgres() {
-        PostgreSQLContainer<?> postgres = new PostgreSQLContainer<>(DockerImageName.parse(
+        PostgreSQLContainer postgres = new PostgreSQLContainer(DockerImageName.parse(
                 System.getenv().getOrDefault("BYOC_TEST_POSTGRES_IMAGE", "postgres:16-alpine"))
                 .asCompatibleSubstituteFor("postgres"))
                 .withUsername("postgres")
                 .withEnv("POSTGRES_HOST_AUTH_METHOD", "trust"); // the tests connect without a password, like the local server
         postgres.start();
-        return new Started(postgres.getHost(), postgres.getMappedPort(PostgreSQLContainer.POSTGRESQL_PORT),
+        return new Started(postgres.getHost(), postgres.getMappedPort(5432),
                 postgres.getJdbcUrl(), postgres::stop);
     }
 }

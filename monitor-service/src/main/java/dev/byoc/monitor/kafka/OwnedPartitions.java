@@ -23,6 +23,7 @@ import org.jboss.logging.Logger;
 public class OwnedPartitions implements KafkaConsumerRebalanceListener {
     private static final Logger LOG = Logger.getLogger(OwnedPartitions.class);
     private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
+    private volatile boolean joined;
     private final StatusFolder folder;
 
     OwnedPartitions(StatusFolder folder) {
@@ -33,6 +34,7 @@ public class OwnedPartitions implements KafkaConsumerRebalanceListener {
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         folder.store().seekToStored(consumer, partitions);
         partitions.forEach(p -> owned.add(p.partition()));
+        joined = true; // an assignment, even an empty one, means the group has taken us in
         LOG.infof("now watching partitions %s", owned);
     }
 
@@ -44,6 +46,11 @@ public class OwnedPartitions implements KafkaConsumerRebalanceListener {
     @Override
     public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         onPartitionsRevoked(consumer, partitions);
+    }
+
+    /** True once the consumer group has assigned this replica its share (possibly none). */
+    public boolean joined() {
+        return joined;
     }
 
     public Set<Integer> current() {
