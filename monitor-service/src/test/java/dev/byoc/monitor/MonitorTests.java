@@ -16,6 +16,7 @@ import dev.byoc.testsupport.AwsStandIn;
 import dev.byoc.testsupport.KafkaResource;
 import dev.byoc.testsupport.KafkaTestClient;
 import dev.byoc.testsupport.PostgresResource;
+import dev.byoc.testsupport.Rows;
 import io.quarkus.test.common.WithTestResource;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -361,22 +362,8 @@ class MonitorTests {
 
     /** Every live row, without its version, in a stable order. */
     private List<String> snapshot() throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-                ResultSet r = s.executeQuery("""
-                        select cluster_id, name, owner, kafka_partition, state::text, spec::text, status, status_since,
-                               last_observation, last_event_id, last_offset
-                          from monitor.watch_list
-                         where version = (select live_version from monitor.projections where name = 'watch-list')
-                         order by cluster_id""")) {
-            while (r.next()) {
-                StringBuilder row = new StringBuilder();
-                for (int i = 1; i <= 11; i++) {
-                    row.append(r.getString(i)).append('|');
-                }
-                rows.add(row.toString());
-            }
-        }
-        return rows;
+        return Rows.liveVersion(dataSource, "monitor", "watch_list", "watch-list",
+                "cluster_id, name, owner, kafka_partition, state::text, spec::text, status, status_since, "
+                        + "last_observation, last_event_id, last_offset");
     }
 }

@@ -10,6 +10,7 @@ import dev.byoc.registry.projection.ClusterViewRebuild;
 import dev.byoc.testsupport.KafkaResource;
 import dev.byoc.testsupport.KafkaTestClient;
 import dev.byoc.testsupport.PostgresResource;
+import dev.byoc.testsupport.Rows;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -209,24 +210,13 @@ class RebuildBenchmarkTests {
         throw new AssertionError("the live projection did not catch up within " + within);
     }
 
+
+
+    /** Every live row, without its version, in a stable order. */
     private List<String> snapshot() throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-                ResultSet r = s.executeQuery("""
-                        select cluster_id, name, owner, status, reason, checks::text, teardown::text, last_event_id,
-                               last_partition, last_offset, updated_at
-                          from registry.cluster_view
-                         where version = (select live_version from registry.projections where name = 'cluster-view')
-                         order by cluster_id""")) {
-            while (r.next()) {
-                StringBuilder row = new StringBuilder();
-                for (int i = 1; i <= 11; i++) {
-                    row.append(r.getString(i)).append('|');
-                }
-                rows.add(row.toString());
-            }
-        }
-        return rows;
+        return Rows.liveVersion(dataSource, "registry", "cluster_view", "cluster-view",
+                "cluster_id, name, owner, status, reason, checks::text, teardown::text, last_event_id, "
+                        + "last_partition, last_offset, updated_at");
     }
 
     private static double seconds(long startNanos) {

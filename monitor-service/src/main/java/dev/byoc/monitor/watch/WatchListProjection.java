@@ -13,12 +13,12 @@ import dev.byoc.contracts.lifecycle.StateMachine;
 import dev.byoc.contracts.lifecycle.Transition;
 import dev.byoc.support.projection.ProjectedEvent;
 import dev.byoc.support.projection.Projection;
+import dev.byoc.support.projection.ProjectionRows;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -92,19 +92,8 @@ public final class WatchListProjection implements Projection<WatchedCluster> {
 
     @Override
     public Map<UUID, WatchedCluster> load(Connection c, int version, Set<UUID> keys) throws SQLException {
-        Map<UUID, WatchedCluster> rows = new HashMap<>();
-        try (PreparedStatement s = c.prepareStatement("select " + COLUMNS + " from watch_list w "
-                + "where w.version = ? and w.cluster_id = any (?) for update")) {
-            s.setInt(1, version);
-            s.setArray(2, c.createArrayOf("uuid", keys.toArray()));
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    WatchedCluster row = read(r);
-                    rows.put(row.clusterId(), row);
-                }
-            }
-        }
-        return rows;
+        return ProjectionRows.forUpdate(c, "select " + COLUMNS + " from watch_list w "
+                + "where w.version = ? and w.cluster_id = any (?) for update", version, keys, WatchListProjection::read);
     }
 
     static WatchedCluster read(ResultSet r) throws SQLException {
@@ -145,9 +134,6 @@ public final class WatchListProjection implements Projection<WatchedCluster> {
 
     @Override
     public void deleteVersion(Connection c, int version) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("delete from watch_list where version = ?")) {
-            s.setInt(1, version);
-            s.executeUpdate();
-        }
+        ProjectionRows.deleteVersion(c, "watch_list", version);
     }
 }

@@ -9,12 +9,11 @@ import dev.byoc.contracts.event.Validated;
 import dev.byoc.contracts.event.ValidationFailed;
 import dev.byoc.support.projection.ProjectedEvent;
 import dev.byoc.support.projection.Projection;
+import dev.byoc.support.projection.ProjectionRows;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -61,22 +60,12 @@ public final class ClusterView implements Projection<ClusterViewRow> {
 
     @Override
     public Map<UUID, ClusterViewRow> load(Connection c, int version, Set<UUID> keys) throws SQLException {
-        Map<UUID, ClusterViewRow> rows = new HashMap<>();
-        try (PreparedStatement s = c.prepareStatement("select cluster_id, name, owner, status, reason, checks::text, "
-                + "teardown::text, last_event_id::text, last_partition, last_offset, updated_at from cluster_view "
-                + "where version = ? and cluster_id = any (?) for update")) {
-            s.setInt(1, version);
-            s.setArray(2, c.createArrayOf("uuid", keys.toArray()));
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    UUID id = r.getObject(1, UUID.class);
-                    rows.put(id, new ClusterViewRow(id, r.getString(2), r.getString(3), r.getString(4), r.getString(5),
-                            r.getString(6), r.getString(7), r.getString(8), r.getInt(9), r.getLong(10),
-                            r.getTimestamp(11).toInstant()));
-                }
-            }
-        }
-        return rows;
+        return ProjectionRows.forUpdate(c, "select cluster_id, name, owner, status, reason, checks::text, teardown::text, "
+                + "last_event_id::text, last_partition, last_offset, updated_at from cluster_view "
+                + "where version = ? and cluster_id = any (?) for update", version, keys,
+                r -> new ClusterViewRow(r.getObject(1, UUID.class), r.getString(2), r.getString(3), r.getString(4),
+                        r.getString(5), r.getString(6), r.getString(7), r.getString(8), r.getInt(9), r.getLong(10),
+                        r.getTimestamp(11).toInstant()));
     }
 
     @Override
@@ -110,9 +99,6 @@ public final class ClusterView implements Projection<ClusterViewRow> {
 
     @Override
     public void deleteVersion(Connection c, int version) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("delete from cluster_view where version = ?")) {
-            s.setInt(1, version);
-            s.executeUpdate();
-        }
+        ProjectionRows.deleteVersion(c, "cluster_view", version);
     }
 }

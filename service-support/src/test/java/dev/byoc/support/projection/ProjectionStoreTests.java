@@ -17,7 +17,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,19 +52,9 @@ class ProjectionStoreTests {
 
         @Override
         public Map<UUID, Row> load(Connection c, int version, Set<UUID> keys) throws SQLException {
-            Map<UUID, Row> rows = new HashMap<>();
-            try (PreparedStatement s = c.prepareStatement("select cluster_id, events, status, last_event_id from toy "
-                    + "where version = ? and cluster_id = any (?) for update")) {
-                s.setInt(1, version);
-                s.setArray(2, c.createArrayOf("uuid", keys.toArray()));
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        UUID id = r.getObject(1, UUID.class);
-                        rows.put(id, new Row(id, r.getInt(2), r.getString(3), r.getString(4)));
-                    }
-                }
-            }
-            return rows;
+            return ProjectionRows.forUpdate(c, "select cluster_id, events, status, last_event_id from toy "
+                    + "where version = ? and cluster_id = any (?) for update", version, keys,
+                    r -> new Row(r.getObject(1, UUID.class), r.getInt(2), r.getString(3), r.getString(4)));
         }
 
         @Override
@@ -88,10 +77,7 @@ class ProjectionStoreTests {
 
         @Override
         public void deleteVersion(Connection c, int version) throws SQLException {
-            try (PreparedStatement s = c.prepareStatement("delete from toy where version = ?")) {
-                s.setInt(1, version);
-                s.executeUpdate();
-            }
+            ProjectionRows.deleteVersion(c, "toy", version);
         }
 
         int writes;
