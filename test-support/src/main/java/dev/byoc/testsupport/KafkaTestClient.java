@@ -31,12 +31,20 @@ public final class KafkaTestClient {
 
     /** Produces one record with the given headers (values as UTF-8); waits for the ack. */
     public void produce(String topic, String key, String value, Map<String, String> headers) {
+        produce(topic, null, key, value, headers);
+    }
+
+    /**
+     * The same onto a chosen partition (null: the key decides), as a producer with another
+     * partitioner than Java's would.
+     */
+    public void produce(String topic, Integer partition, String key, String value, Map<String, String> headers) {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
-            ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, value);
+            ProducerRecord<String, String> record = new ProducerRecord<>(topic, partition, key, value);
             headers.forEach((k, v) -> record.headers().add(new RecordHeader(k, v.getBytes(StandardCharsets.UTF_8))));
             producer.send(record).get();
         } catch (Exception e) {

@@ -19,6 +19,7 @@ import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.SQLException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
  * The live path into the watch list. Each event is folded with the shared state machine (via the
@@ -29,6 +30,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class StatusFolder {
+    private static final Logger LOG = Logger.getLogger(StatusFolder.class);
     private final AgroalDataSource dataSource;
     private final WatchList watchList;
     private final Publisher publisher;
@@ -68,6 +70,14 @@ public class StatusFolder {
                         "from", before == null ? "none" : before.state().status().wire()).increment();
             }
             return;
+        }
+        if (before != null && before.partition() != event.partition()) {
+            // a producer keyed the cluster with another partitioner (librdkafka's CRC32): its events lose
+            // their order across the two partitions and the replica polling it changes
+            metrics.counter("byoc_monitor_partition_moves_total").increment();
+            LOG.warnf("cluster %s: event %s arrived on partition %d, earlier ones on %d; producers must use the "
+                    + "murmur2 partitioner (kcat: -X topic.partitioner=murmur2_random)", event.key(), event.id(),
+                    event.partition(), before.partition());
         }
         ClusterStatus from = before == null ? null : before.state().status();
         if (from != after.state().status()) {
