@@ -10,7 +10,9 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -67,8 +69,8 @@ public class WatchList {
     }
 
     /** How many clusters of the given partitions are in each status. */
-    public java.util.Map<String, Long> countByStatus(Set<Integer> partitions) throws SQLException {
-        java.util.Map<String, Long> counts = new java.util.HashMap<>();
+    public Map<String, Long> countByStatus(Set<Integer> partitions) throws SQLException {
+        Map<String, Long> counts = new HashMap<>();
         if (partitions.isEmpty()) {
             return counts;
         }

@@ -244,17 +244,7 @@ public final class ProjectionRebuild<R> {
     /** The live version's positions: how far the rebuild may go. */
     private Map<Integer, Long> livePositions() throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            return store.positions(c, currentLiveVersion(c));
-        }
-    }
-
-    private int currentLiveVersion(Connection c) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("select live_version from projections where name = ?")) {
-            s.setString(1, store.name());
-            try (ResultSet r = s.executeQuery()) {
-                r.next();
-                return r.getInt(1);
-            }
+            return store.positions(c, store.liveVersion(c));
         }
     }
 
