@@ -19,7 +19,10 @@ public class AwsResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         AwsStandIn standIn = AwsStandIn.shared();
         standIn.configureSdk();
-        return Map.of("byoc.test.aws-endpoint", standIn.endpoint());
+        // the services derive the external IDs the sandbox's trust policies were rendered with
+        return Map.of("byoc.test.aws-endpoint", standIn.endpoint(),
+                "byoc.external-id.secret", AwsStandIn.EXTERNAL_ID_SECRET,
+                "byoc.aws.platform-principal-arn", AwsStandIn.PLATFORM_PRINCIPAL_ARN);
     }
 
     @Override

@@ -8,9 +8,14 @@ import java.util.stream.Collectors;
 
 /** Every {@code ce_type} of the contract, with the record its data maps to. */
 public enum EventTypes {
-    REQUESTED("byoc.cluster.requested.v1", ClusterRequested.class),
-    UPDATED("byoc.cluster.updated.v1", ClusterUpdated.class),
-    DELETED("byoc.cluster.deleted.v1", ClusterDeleted.class),
+    // v2: the spec carries no external ID (the platform derives it from the owner); what the registry publishes
+    REQUESTED("byoc.cluster.requested.v2", ClusterRequested.class),
+    UPDATED("byoc.cluster.updated.v2", ClusterUpdated.class),
+    DELETED("byoc.cluster.deleted.v2", ClusterDeleted.class),
+    // v1: still read (the log keeps them for ever); their spec.externalId is ignored. Never published.
+    REQUESTED_V1("byoc.cluster.requested.v1", ClusterRequested.class),
+    UPDATED_V1("byoc.cluster.updated.v1", ClusterUpdated.class),
+    DELETED_V1("byoc.cluster.deleted.v1", ClusterDeleted.class),
     VALIDATION_STARTED("byoc.cluster.validation-started.v1", ValidationStarted.class),
     VALIDATED("byoc.cluster.validated.v1", Validated.class),
     VALIDATION_FAILED("byoc.cluster.validation-failed.v1", ValidationFailed.class),
@@ -27,7 +32,8 @@ public enum EventTypes {
             .collect(Collectors.toMap(EventTypes::type, Function.identity()));
 
     /** The events that travel on {@code byoc.cluster-events}. */
-    public static final List<EventTypes> CLUSTER_EVENTS = List.of(REQUESTED, UPDATED, DELETED, VALIDATION_STARTED,
+    public static final List<EventTypes> CLUSTER_EVENTS = List.of(REQUESTED, UPDATED, DELETED, REQUESTED_V1,
+            UPDATED_V1, DELETED_V1, VALIDATION_STARTED,
             VALIDATED, VALIDATION_FAILED, TEARDOWN_COMPLETED, HEALTH_OBSERVED, TIMED_OUT, STATUS_CHANGED, COMMAND_REJECTED);
 
     private final String type;
@@ -51,6 +57,11 @@ public enum EventTypes {
         return family(type);
     }
 
+    /** A type still read but no longer published (a newer version replaced it). */
+    public boolean legacy() {
+        return of(dataClass).orElseThrow() != this;
+    }
+
     public int version() {
         return version(type);
     }
@@ -59,6 +70,7 @@ public enum EventTypes {
         return Optional.ofNullable(BY_TYPE.get(ceType));
     }
 
+    /** The type published for {@code dataClass}: the current version (declared first), never a legacy one. */
     public static Optional<EventTypes> of(Class<? extends EventData> dataClass) {
         return java.util.Arrays.stream(values()).filter(t -> t.dataClass == dataClass).findFirst();
     }

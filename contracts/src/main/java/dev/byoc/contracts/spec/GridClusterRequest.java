@@ -52,8 +52,17 @@ public final class GridClusterRequest {
                                             "gpu_ami_override", null,
                                             "builder_ami_override", null)))));
 
-    /** A valid request. */
-    public record Parsed(String name, ClusterSpec spec) {
+    /**
+     * A valid request. {@code externalId} is what the request named (null when it left it out): the
+     * caller checks it against the owner's issued ID ({@link dev.byoc.contracts.tenant.TenantRules});
+     * it is never part of the spec.
+     */
+    public record Parsed(String name, ClusterSpec spec, String externalId) {
+        @Override
+        public String toString() {
+            // records print every field; keep the external ID out of logs
+            return "Parsed[name=" + name + ", spec=" + spec + "]";
+        }
     }
 
     /** Either {@code parsed} or a non-empty {@code violations}. */
@@ -118,15 +127,21 @@ public final class GridClusterRequest {
 
         JsonNode aws = spec.path("driver").path("kubernetes").path("aws");
         if (!aws.isObject()) {
-            violations.add(new Violation(AWS, "give the AWS driver settings (region, role_arn, external_id, bucket_name)"));
+            violations.add(new Violation(AWS, "give the AWS driver settings (region, role_arn, bucket_name)"));
             return new Result(null, violations);
         }
         String region = text(aws, "region", AWS + ".region", violations);
         SpecRules.region(region).ifPresent(m -> violations.add(new Violation(AWS + ".region", m)));
         String roleArn = text(aws, "role_arn", AWS + ".role_arn", violations);
         SpecRules.roleArn(roleArn).ifPresent(m -> violations.add(new Violation(AWS + ".role_arn", m)));
+        // optional: the platform issues the external ID, so leaving it out means "my issued one"
         String externalId = text(aws, "external_id", AWS + ".external_id", violations);
-        SpecRules.externalId(externalId).ifPresent(m -> violations.add(new Violation(AWS + ".external_id", m)));
+        if (externalId != null && externalId.isEmpty()) {
+            externalId = null;
+        }
+        if (externalId != null) {
+            SpecRules.externalId(externalId).ifPresent(m -> violations.add(new Violation(AWS + ".external_id", m)));
+        }
         String bucket = text(aws, "bucket_name", AWS + ".bucket_name", violations);
         SpecRules.bucketName(bucket).ifPresent(m -> violations.add(new Violation(AWS + ".bucket_name", m)));
         String eksName = optionalText(aws, "eks_cluster_name", AWS + ".eks_cluster_name", violations);
@@ -147,8 +162,8 @@ public final class GridClusterRequest {
         if (!violations.isEmpty()) {
             return new Result(null, violations);
         }
-        return new Result(new Parsed(name, new ClusterSpec(region, roleArn, externalId, bucket, eksName,
-                instanceTypes == null ? DEFAULT_INSTANCE_TYPES : instanceTypes, profile, strict)), List.of());
+        return new Result(new Parsed(name, new ClusterSpec(region, roleArn, bucket, eksName,
+                instanceTypes == null ? DEFAULT_INSTANCE_TYPES : instanceTypes, profile, strict), externalId), List.of());
     }
 
     /** Grid's enum names, or our short wire names; null means the default profile. */
@@ -285,10 +300,11 @@ public final class GridClusterRequest {
     }
 
     /**
-     * The Grid-shaped document for a spec, as the API shows it and the editor opens it; the
-     * external ID is replaced by its hint unless {@code revealExternalId}.
+     * The Grid-shaped document for a spec, as the API shows it and the editor opens it.
+     * {@code externalId} is what to show in {@code external_id}: the owner's issued ID masked
+     * ({@link dev.byoc.contracts.tenant.ExternalIds#mask}) for display, or null to leave the key out.
      */
-    public static com.fasterxml.jackson.databind.node.ObjectNode toGrid(String name, ClusterSpec spec, boolean revealExternalId) {
+    public static com.fasterxml.jackson.databind.node.ObjectNode toGrid(String name, ClusterSpec spec, String externalId) {
         var mapper = Json.mapper();
         var root = mapper.createObjectNode();
         if (name != null) {
@@ -304,7 +320,9 @@ public final class GridClusterRequest {
         var aws = specNode.putObject("driver").putObject("kubernetes").putObject("aws");
         aws.put("region", spec.region());
         aws.put("role_arn", spec.roleArn());
-        aws.put("external_id", revealExternalId ? spec.externalId() : spec.externalIdHint());
+        if (externalId != null) {
+            aws.put("external_id", externalId);
+        }
         aws.put("bucket_name", spec.bucketName());
         aws.put("eks_cluster_name", spec.eksClusterName());
         var types = aws.putArray("instance_types");

@@ -130,9 +130,20 @@ class ContractSchemaTests {
 
         Object record = Json.convert(example, recordFor(schema));
         JsonNode written = Json.tree(record);
+        String published = schema;
+        var legacy = EventTypes.of(schema).filter(EventTypes::legacy);
+        if (legacy.isPresent()) {
+            // a legacy v1 event is read, never written: its external ID is dropped, and what our record
+            // writes instead is the current version
+            assertThat(example.path("spec").has("externalId")).isTrue();
+            assertThat(written.path("spec").has("externalId")).as("the external ID is not read").isFalse();
+            example = example.deepCopy();
+            ((ObjectNode) example.path("spec")).remove("externalId");
+            published = EventTypes.of(legacy.get().dataClass()).orElseThrow().type();
+        }
 
         // producer side: what our records serialise to is valid
-        assertThat(SchemaValidator.violations(schema, written)).as("re-serialised " + schema).isEmpty();
+        assertThat(SchemaValidator.violations(published, written)).as("re-serialised " + schema).isEmpty();
         // and nothing of the example is lost on the way through the record
         assertThat(written).as("record round trip of " + schema).isEqualTo(example);
         assertThat(Json.convert(written, recordFor(schema))).isEqualTo(record);

@@ -71,7 +71,7 @@ class IncomingEventTests {
         ClusterRequested requested = accepted.as(ClusterRequested.class).orElseThrow();
         assertThat(requested.clusterId()).isEqualTo(UUID.fromString(CLUSTER_ID));
         assertThat(requested.name()).isEqualTo("demo-01");
-        assertThat(requested.spec().externalId()).isEqualTo("2c9e41d0b8a64f5e9d7c1b3a5e8f7f3a");
+        assertThat(requested.spec().bucketName()).isEqualTo("byoc-demo-01-bucket");
         assertThat(accepted.as(HealthObserved.class)).isEmpty();
         assertThat(accepted.json().path("owner").asText()).isEqualTo("alice");
     }
@@ -282,7 +282,7 @@ class IncomingEventTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"byoc.cluster.requested.v2", "byoc.cluster.health-observed.v7", "byoc.cluster.status-changed.v2"})
+    @ValueSource(strings = {"byoc.cluster.requested.v3", "byoc.cluster.health-observed.v7", "byoc.cluster.status-changed.v2"})
     void newerVersionOfAKnownTypeIsSkipped(String type) {
         assertThat(readEvent(headers(type), "{\"whatever\": \"v2 looks like\"}"))
                 .isInstanceOfSatisfying(IncomingEvent.Skipped.class, s -> {
@@ -293,14 +293,15 @@ class IncomingEventTests {
 
     @Test
     void newerVersionIsSkippedEvenWhenItsValueIsNotJson() {
-        assertThat(readEvent(headers("byoc.cluster.requested.v2"), "<xml/>")).isInstanceOf(IncomingEvent.Skipped.class);
+        assertThat(readEvent(headers("byoc.cluster.requested.v3"), "<xml/>")).isInstanceOf(IncomingEvent.Skipped.class);
     }
 
     @Test
     void olderOrSameVersionIsNotSkipped() {
         assertThat(EventTypes.isNewerVersionOfKnownType("byoc.cluster.requested.v1")).isFalse();
         assertThat(EventTypes.isNewerVersionOfKnownType("byoc.cluster.requested.v0")).isFalse();
-        assertThat(EventTypes.isNewerVersionOfKnownType("byoc.cluster.requested.v2")).isTrue();
+        assertThat(EventTypes.isNewerVersionOfKnownType("byoc.cluster.requested.v2")).isFalse();
+        assertThat(EventTypes.isNewerVersionOfKnownType("byoc.cluster.requested.v3")).isTrue();
         assertThat(EventTypes.isNewerVersionOfKnownType(null)).isFalse();
     }
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ClusterEditTests {
     private static final String AWS = "spec.driver.kubernetes.aws";
     private static final ClusterSpec CURRENT = new ClusterSpec("us-east-1", "arn:aws:iam::123456789012:role/byoc-foo-01",
-            "2c9e41d0b8a64f5e9d7c1b3a5e8f7f3a", "byoc-foo-01-bucket", "foo-01",
+            "byoc-foo-01-bucket", "foo-01",
             List.of(new ClusterSpec.InstanceType("m5.xlarge", 1)), ClusterSpec.PROFILE_DEFAULT, false);
 
     private static JsonNode patch(String json) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.byoc.contracts.Json;
 import dev.byoc.contracts.event.ClusterSpec;
+import dev.byoc.contracts.tenant.ExternalIds;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -73,7 +74,8 @@ class GridClusterRequestTests {
         ClusterSpec spec = result.parsed().spec();
         assertThat(spec.region()).isEqualTo("us-east-1");
         assertThat(spec.roleArn()).isEqualTo("arn:aws:iam::123456789012:role/byoc-foo-01");
-        assertThat(spec.externalId()).endsWith("7f3a").hasSize(64);
+        assertThat(result.parsed().externalId()).endsWith("7f3a").hasSize(64);
+        assertThat(Json.write(spec)).as("the spec never carries the external ID").doesNotContain("7f3a");
         assertThat(spec.bucketName()).isEqualTo("byoc-foo-01-bucket");
         assertThat(spec.eksClusterName()).isEqualTo("foo-01-eks");
         assertThat(spec.instanceTypes()).containsExactly(
@@ -255,7 +257,8 @@ class GridClusterRequestTests {
     void missingRequiredAwsFieldsAreEachReported() {
         GridClusterRequest.Result result = GridClusterRequest.parse(
                 "{\"name\": \"foo-01\", \"spec\": {\"driver\": {\"kubernetes\": {\"aws\": {}}}}}");
-        assertThat(paths(result)).contains(AWS + ".region", AWS + ".role_arn", AWS + ".external_id", AWS + ".bucket_name");
+        assertThat(paths(result)).contains(AWS + ".region", AWS + ".role_arn", AWS + ".bucket_name")
+                .as("the platform issues the external ID: leaving it out is fine").doesNotContain(AWS + ".external_id");
     }
 
     @Test
@@ -302,41 +305,59 @@ class GridClusterRequestTests {
     }
 
     @Test
-    void toGridMasksTheExternalIdAndRoundTripsWhenRevealed() {
+    void toGridShowsWhatItIsGivenAsTheExternalIdAndRoundTrips() {
         GridClusterRequest.Parsed parsed = GridClusterRequest.parse(GRID_SPEC).parsed();
 
-        ObjectNode masked = GridClusterRequest.toGrid(parsed.name(), parsed.spec(), false);
+        ObjectNode masked = GridClusterRequest.toGrid(parsed.name(), parsed.spec(), ExternalIds.mask(parsed.externalId()));
         assertThat(masked.at("/spec/driver/kubernetes/aws/external_id").textValue()).isEqualTo("…7f3a");
-        assertThat(masked.toString()).doesNotContain(parsed.spec().externalId());
+        assertThat(masked.toString()).doesNotContain(parsed.externalId());
         assertThat(masked.at("/spec/performance_profile").textValue())
                 .isEqualTo(GridClusterRequest.PROFILE_COST_SAVING);
         assertThat(masked.at("/spec/cluster_type").textValue()).isEqualTo(GridClusterRequest.CLUSTER_TYPE_BYOC);
         // the hint is no external ID: sending the masked document back is refused at that path
         assertThat(paths(GridClusterRequest.parse(masked.toString()))).containsExactly(AWS + ".external_id");
 
-        ObjectNode revealed = GridClusterRequest.toGrid(parsed.name(), parsed.spec(), true);
+        ObjectNode revealed = GridClusterRequest.toGrid(parsed.name(), parsed.spec(), parsed.externalId());
         GridClusterRequest.Result again = GridClusterRequest.parse(revealed.toString());
         assertThat(again.violations()).isEmpty();
         assertThat(again.parsed()).isEqualTo(parsed);
+
+        ObjectNode without = GridClusterRequest.toGrid(parsed.name(), parsed.spec(), null);
+        assertThat(without.at("/spec/driver/kubernetes/aws").has("external_id")).isFalse();
+        assertThat(GridClusterRequest.parse(without.toString()).parsed())
+                .isEqualTo(new GridClusterRequest.Parsed(parsed.name(), parsed.spec(), null));
+    }
+
+    @Test
+    void externalIdIsOptionalAndEmptyMeansLeftOut() {
+        ObjectNode root = gridSpec();
+        ObjectNode aws = (ObjectNode) root.at("/spec/driver/kubernetes/aws");
+        aws.remove("external_id");
+        GridClusterRequest.Result absent = GridClusterRequest.parse(root.toString());
+        assertThat(absent.violations()).isEmpty();
+        assertThat(absent.parsed().externalId()).isNull();
+        aws.put("external_id", "");
+        assertThat(GridClusterRequest.parse(root.toString()).parsed().externalId()).isNull();
+        aws.put("external_id", "a b");
+        assertThat(paths(GridClusterRequest.parse(root.toString()))).containsExactly(AWS + ".external_id");
     }
 
     @Test
     void toGridWritesStrictOnlyWhenSet() {
         GridClusterRequest.Parsed parsed = GridClusterRequest.parse(GRID_SPEC).parsed();
-        assertThat(GridClusterRequest.toGrid(parsed.name(), parsed.spec(), false).path("spec").has("strict_validation"))
+        assertThat(GridClusterRequest.toGrid(parsed.name(), parsed.spec(), null).path("spec").has("strict_validation"))
                 .isFalse();
-        ClusterSpec strict = new ClusterSpec(parsed.spec().region(), parsed.spec().roleArn(), parsed.spec().externalId(),
+        ClusterSpec strict = new ClusterSpec(parsed.spec().region(), parsed.spec().roleArn(),
                 parsed.spec().bucketName(), parsed.spec().eksClusterName(), parsed.spec().instanceTypes(),
                 parsed.spec().performanceProfile(), true);
-        ObjectNode grid = GridClusterRequest.toGrid(parsed.name(), strict, true);
+        ObjectNode grid = GridClusterRequest.toGrid(parsed.name(), strict, null);
         assertThat(grid.at("/spec/strict_validation").booleanValue()).isTrue();
         assertThat(GridClusterRequest.parse(grid.toString()).parsed().spec()).isEqualTo(strict);
     }
 
     @Test
-    void specToStringNeverShowsTheExternalId() {
-        ClusterSpec spec = GridClusterRequest.parse(GRID_SPEC).parsed().spec();
-        assertThat(spec.toString()).doesNotContain(spec.externalId()).contains("…7f3a");
-        assertThat(spec.redacted().externalId()).isEqualTo("…7f3a");
+    void parsedToStringNeverShowsTheExternalId() {
+        GridClusterRequest.Parsed parsed = GridClusterRequest.parse(GRID_SPEC).parsed();
+        assertThat(parsed.toString()).doesNotContain(parsed.externalId());
     }
 }
