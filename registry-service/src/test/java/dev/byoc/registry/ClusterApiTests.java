@@ -9,10 +9,14 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
 
+import dev.byoc.contracts.tenant.ExternalIds;
+import dev.byoc.testsupport.AwsResource;
+import dev.byoc.testsupport.AwsStandIn;
 import dev.byoc.testsupport.KafkaResource;
 import dev.byoc.testsupport.KafkaTestClient;
 import dev.byoc.testsupport.PostgresResource;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
 import java.time.Duration;
@@ -29,9 +33,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
 @WithTestResource(PostgresResource.class)
+@WithTestResource(AwsResource.class)
 class ClusterApiTests {
     static final String ADMIN = "test-admin-key";
     static final String AWS = "spec.driver.kubernetes.aws.";
+
+    @TestHTTPResource(value = "/", management = true)
+    java.net.URL managementUrl;
 
     static RequestSpecification as(String key) {
         return given().auth().oauth2(key);
@@ -57,17 +65,17 @@ class ClusterApiTests {
                 .then().statusCode(201)
                 .header("Location", endsWith("/api/v1/clusters/" + name))
                 .body("name", equalTo(name)).body("type", equalTo("byoc")).body("status", equalTo("queued"))
-                .body("spec.driver.kubernetes.aws.external_id", equalTo("…7f3a"))
+                .body("spec.driver.kubernetes.aws.external_id", equalTo(ExternalIds.mask(AwsStandIn.externalIdOf(AwsStandIn.OWNER))))
                 .body("spec.driver.kubernetes.aws.region", equalTo("us-east-1"))
                 .extract().path("id");
 
         as(ADMIN).get("/api/v1/clusters/" + name).then().statusCode(200)
-                .body("id", equalTo(id)).body("spec.driver.kubernetes.aws.external_id", equalTo("…7f3a"));
+                .body("id", equalTo(id)).body("spec.driver.kubernetes.aws.external_id", equalTo(ExternalIds.mask(AwsStandIn.externalIdOf(AwsStandIn.OWNER))));
 
         var records = KafkaTestClient.shared().read("byoc.cluster-events", r -> id.equals(r.key()),
                 found -> !found.isEmpty(), Duration.ofSeconds(20));
         assertThat(records).hasSize(1);
-        assertThat(KafkaTestClient.header(records.get(0), "ce_type")).isEqualTo("byoc.cluster.requested.v1");
+        assertThat(KafkaTestClient.header(records.get(0), "ce_type")).isEqualTo("byoc.cluster.requested.v2");
         assertThat(KafkaTestClient.header(records.get(0), "ce_subject")).isEqualTo(id);
         assertThat(KafkaTestClient.header(records.get(0), "ce_specversion")).isEqualTo("1.0");
         assertThat(KafkaTestClient.header(records.get(0), "content-type")).isEqualTo("application/json");
@@ -148,7 +156,7 @@ class ClusterApiTests {
         List<String> created = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             String name = unique("page" + i);
-            as(key).contentType("application/json").body(Specs.grid(name)).post("/api/v1/clusters").then().statusCode(201);
+            as(key).contentType("application/json").body(Specs.grid(name, null)).post("/api/v1/clusters").then().statusCode(201);
             created.add(0, name);
         }
         var first = as(key).queryParam("limit", 2).get("/api/v1/clusters").then().statusCode(200)
@@ -156,7 +164,7 @@ class ClusterApiTests {
         List<String> seen = new ArrayList<>(first.path("items.name"));
         String next = first.path("next");
         // a cluster created between pages must not shift the next page
-        as(key).contentType("application/json").body(Specs.grid(unique("late"))).post("/api/v1/clusters").then().statusCode(201);
+        as(key).contentType("application/json").body(Specs.grid(unique("late"), null)).post("/api/v1/clusters").then().statusCode(201);
         while (next != null) {
             var page = as(key).queryParam("limit", 2).queryParam("after", next).get("/api/v1/clusters").then().statusCode(200).extract();
             seen.addAll(page.path("items.name"));
@@ -172,8 +180,16 @@ class ClusterApiTests {
     void everyCallNeedsAValidKey() {
         given().get("/api/v1/clusters").then().statusCode(401).contentType("application/problem+json");
         as("not-a-key").get("/api/v1/clusters").then().statusCode(401);
-        given().get("/q/health/live").then().statusCode(200);
-        given().get("/q/openapi").then().statusCode(200);
+        // health lives on the management interface, not on the API port
+        given().get("/q/health/live").then().statusCode(404);
+        given().get("/q/metrics").then().statusCode(404);
+        String management = "http://127.0.0.1:" + managementUrl.getPort();
+        given().baseUri(management).get("/q/health/live").then().statusCode(200);
+        given().baseUri(management).get("/q/metrics").then().statusCode(200)
+                .body(containsString("byoc_outbox_backlog"));
+        // so does the API description: the public port carries only the API
+        given().get("/q/openapi").then().statusCode(404);
+        given().baseUri(management).get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/aws/prerequisites"));
     }
 
     @Test
@@ -194,7 +210,7 @@ class ClusterApiTests {
         String alice = newUserKey();
         String bob = newUserKey();
         String name = unique("mine");
-        as(alice).contentType("application/json").body(Specs.grid(name)).post("/api/v1/clusters").then().statusCode(201);
+        as(alice).contentType("application/json").body(Specs.grid(name, null)).post("/api/v1/clusters").then().statusCode(201);
         as(bob).get("/api/v1/clusters/" + name).then().statusCode(404);
         as(bob).delete("/api/v1/clusters/" + name).then().statusCode(404);
         as(bob).contentType("application/json").body("{\"username\": \"x\"}").post("/api/v1/admin/users").then().statusCode(403);
@@ -250,7 +266,7 @@ class ClusterApiTests {
         String key = newUserKey();
         String name = unique("ctx");
         as(key).get("/api/v1/users/me/cluster-context").then().statusCode(404);
-        as(key).contentType("application/json").body(Specs.grid(name)).post("/api/v1/clusters").then().statusCode(201);
+        as(key).contentType("application/json").body(Specs.grid(name, null)).post("/api/v1/clusters").then().statusCode(201);
         as(key).contentType("application/json").body("{\"cluster\": \"" + name + "x\"}").put("/api/v1/users/me/cluster-context")
                 .then().statusCode(404).body("detail", containsString(name));
         as(key).contentType("application/json").body("{\"cluster\": \"" + name + "\"}").put("/api/v1/users/me/cluster-context")

@@ -7,6 +7,7 @@ import dev.byoc.contracts.envelope.IncomingEvent;
 import dev.byoc.contracts.envelope.IncomingEvents;
 import dev.byoc.contracts.event.EventTypes;
 import dev.byoc.registry.projection.ClusterViewRebuild;
+import dev.byoc.testsupport.AwsResource;
 import dev.byoc.testsupport.KafkaResource;
 import dev.byoc.testsupport.KafkaTestClient;
 import dev.byoc.testsupport.PostgresResource;
@@ -50,6 +51,7 @@ import org.junit.jupiter.api.Test;
 @Tag("benchmark")
 @WithTestResource(KafkaResource.class)
 @WithTestResource(PostgresResource.class)
+@WithTestResource(AwsResource.class)
 class RebuildBenchmarkTests {
     static final String[] STATUSES = {"pending", "running", "failed", "running"};
 
@@ -125,7 +127,7 @@ class RebuildBenchmarkTests {
             for (int i = 0; i < clusters; i++) {
                 String id = UUID.randomUUID().toString();
                 ids.add(id);
-                send(producer, id, "byoc.cluster.requested.v1", """
+                send(producer, id, "byoc.cluster.requested.v2", """
                         {"clusterId": "%s", "name": "bench-%d", "owner": "admin", "spec": %s, "requestedAt": "%s"}"""
                         .formatted(id, i, SPEC, Instant.now()));
                 produced++;
@@ -225,7 +227,7 @@ class RebuildBenchmarkTests {
 
     static final String SPEC = """
             {"region": "us-east-1", "roleArn": "arn:aws:iam::111122223333:role/byoc-demo-01",
-             "externalId": "byoc-demo-external-id-7f3a", "bucketName": "byoc-demo-01-bucket", "eksClusterName": "demo-01",
+             "bucketName": "byoc-demo-01-bucket", "eksClusterName": "demo-01",
              "instanceTypes": [{"name": "m5.xlarge", "overprovisionedOnDemandCount": 0}],
              "performanceProfile": "default", "strict": false}""";
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.byoc.testsupport.AwsResource;
 import dev.byoc.testsupport.KafkaResource;
 import dev.byoc.testsupport.KafkaTestClient;
 import dev.byoc.testsupport.PostgresResource;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
 @WithTestResource(PostgresResource.class)
+@WithTestResource(AwsResource.class)
 class RebuildTests {
     static final String ADMIN = ClusterApiTests.ADMIN;
     static final String[] STATUSES = {"pending", "running", "failed", "running", "pending"};

@@ -14,9 +14,10 @@ public record ClusterRepresentation(UUID id, String name, String type, String st
     public record Validation(JsonNode checks) {
     }
 
-    public static ClusterRepresentation of(ClusterRow row) {
+    /** @param externalIdHint the owner's issued external ID, masked ("…7f3a") */
+    public static ClusterRepresentation of(ClusterRow row, String externalIdHint) {
         return new ClusterRepresentation(row.id(), row.name(), "byoc", row.status(), row.reason(), row.createdAt(),
-                row.updatedAt(), GridClusterRequest.toGrid(null, row.spec(), false).get("spec"),
+                row.updatedAt(), GridClusterRequest.toGrid(null, row.spec(), externalIdHint).get("spec"),
                 new Validation(row.checks() == null ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode()
                         : row.checks()),
                 row.teardown());

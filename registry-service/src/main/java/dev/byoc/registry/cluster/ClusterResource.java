@@ -7,6 +7,7 @@ import dev.byoc.contracts.spec.GridClusterRequest;
 import dev.byoc.contracts.spec.Violation;
 import dev.byoc.registry.auth.CurrentUser;
 import dev.byoc.registry.problem.ProblemException;
+import dev.byoc.registry.tenant.Tenants;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -39,11 +40,18 @@ public class ClusterResource {
     private final ClusterService service;
     private final ClusterRepository clusters;
     private final CurrentUser user;
+    private final Tenants tenants;
 
-    ClusterResource(ClusterService service, ClusterRepository clusters, CurrentUser user) {
+    ClusterResource(ClusterService service, ClusterRepository clusters, CurrentUser user, Tenants tenants) {
         this.service = service;
         this.clusters = clusters;
         this.user = user;
+        this.tenants = tenants;
+    }
+
+    /** Every cluster of a user is assumed with the user's issued ID: the API shows its last four characters. */
+    private String externalIdHint() {
+        return tenants.maskedExternalIdOf(user.username());
     }
 
     /** Takes the raw body so duplicate keys are caught before any tree is built. */
@@ -51,14 +59,15 @@ public class ClusterResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response register(String body, @QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
             @Context UriInfo uri) throws SQLException {
-        GridClusterRequest.Parsed request = service.validate(GridClusterRequest.parse(body == null ? "" : body));
+        GridClusterRequest.Parsed request = service.validate(user.username(),
+                GridClusterRequest.parse(body == null ? "" : body));
         if (dryRun) {
             return Response.ok(Map.of("valid", true, "dryRun", true, "name", request.name(),
-                    "spec", GridClusterRequest.toGrid(null, request.spec(), false).get("spec"))).build();
+                    "spec", GridClusterRequest.toGrid(null, request.spec(), externalIdHint()).get("spec"))).build();
         }
         ClusterRow row = service.register(user.username(), request, EventIds.random());
         return Response.created(uri.getAbsolutePathBuilder().path(row.name()).build())
-                .entity(ClusterRepresentation.of(row)).build();
+                .entity(ClusterRepresentation.of(row, externalIdHint())).build();
     }
 
     @GET
@@ -86,7 +95,8 @@ public class ClusterResource {
         List<ClusterRow> rows = clusters.list(user.username(), withDeleted, status, afterCreated, afterId, limit + 1);
         Map<String, Object> page = new LinkedHashMap<>();
         List<ClusterRow> items = rows.size() > limit ? rows.subList(0, limit) : rows;
-        page.put("items", items.stream().map(ClusterRepresentation::of).toList());
+        String hint = externalIdHint();
+        page.put("items", items.stream().map(row -> ClusterRepresentation.of(row, hint)).toList());
         if (rows.size() > limit) {
             ClusterRow last = items.get(items.size() - 1);
             page.put("next", Base64.getUrlEncoder().withoutPadding().encodeToString(
@@ -99,7 +109,7 @@ public class ClusterResource {
     @Path("{name}")
     public ClusterRepresentation get(@PathParam("name") String name) throws SQLException {
         return ClusterRepresentation.of(clusters.byName(user.username(), name)
-                .orElseThrow(() -> service.notFound(user.username(), name)));
+                .orElseThrow(() -> service.notFound(user.username(), name)), externalIdHint());
     }
 
     @PATCH
@@ -112,7 +122,7 @@ public class ClusterResource {
         } catch (Exception e) {
             throw ProblemException.invalid(List.of(new Violation("$", "not valid JSON")));
         }
-        return ClusterRepresentation.of(service.update(user.username(), name, patch, EventIds.random()));
+        return ClusterRepresentation.of(service.update(user.username(), name, patch, EventIds.random()), externalIdHint());
     }
 
     @DELETE
@@ -121,7 +131,7 @@ public class ClusterResource {
             throws SQLException {
         ClusterRow row = service.delete(user.username(), name, force, EventIds.random());
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("cluster", ClusterRepresentation.of(row));
+        body.put("cluster", ClusterRepresentation.of(row, externalIdHint()));
         body.put("message", force
                 ? "cluster record removed; --force does not delete any resources: the EKS cluster, bucket and role stay "
                         + "in your account (run terraform destroy to remove them)"

@@ -6,8 +6,10 @@ import dev.byoc.contracts.event.ClusterRequested;
 import dev.byoc.contracts.event.ClusterUpdated;
 import dev.byoc.contracts.spec.ClusterEdit;
 import dev.byoc.contracts.spec.GridClusterRequest;
+import dev.byoc.contracts.spec.Violation;
 import dev.byoc.registry.outbox.Outbox;
 import dev.byoc.registry.problem.ProblemException;
+import dev.byoc.registry.tenant.Tenants;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.sql.SQLException;
@@ -25,16 +27,27 @@ import java.util.UUID;
 public class ClusterService {
     private final ClusterRepository clusters;
     private final Outbox outbox;
+    private final Tenants tenants;
 
-    ClusterService(ClusterRepository clusters, Outbox outbox) {
+    ClusterService(ClusterRepository clusters, Outbox outbox, Tenants tenants) {
         this.clusters = clusters;
         this.outbox = outbox;
+        this.tenants = tenants;
     }
 
-    /** Parses and checks a create request; throws 400 with every violation. */
-    public GridClusterRequest.Parsed validate(GridClusterRequest.Result result) {
+    /** Every broken rule of a create request by {@code owner}: the spec rules, then the tenant boundary. */
+    public List<Violation> violations(String owner, GridClusterRequest.Result result) {
         if (!result.valid()) {
-            throw ProblemException.invalid(result.violations());
+            return result.violations();
+        }
+        return tenants.violations(owner, result.parsed());
+    }
+
+    /** Checks a create request by {@code owner}; throws 400 with every violation. */
+    public GridClusterRequest.Parsed validate(String owner, GridClusterRequest.Result result) {
+        List<Violation> violations = violations(owner, result);
+        if (!violations.isEmpty()) {
+            throw ProblemException.invalid(violations);
         }
         return result.parsed();
     }
@@ -42,13 +55,18 @@ public class ClusterService {
     /** @param eventId the requested event's id (derived from a command's ce_id, or random) */
     @Transactional
     public ClusterRow register(String owner, GridClusterRequest.Parsed request, String eventId) throws SQLException {
+        List<Violation> refused = tenants.violations(owner, request);
+        if (!refused.isEmpty()) {
+            throw ProblemException.invalid(refused);
+        }
         UUID id = UUID.randomUUID();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         try {
             clusters.insert(id, request.name(), owner, request.spec(), now);
         } catch (SQLException e) {
             if (ClusterRepository.UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                throw ProblemException.conflict("a cluster named '" + request.name() + "' already exists; "
+                // names are unique per owner: this is the caller's own cluster, never another user's
+                throw ProblemException.conflict("you already have a cluster named '" + request.name() + "'; "
                         + "pick another name or delete that cluster first");
             }
             throw e;

@@ -75,8 +75,9 @@ public class CommandHandler {
         switch (type) {
             case REGISTER_COMMAND -> {
                 GridClusterRequest.Result result = GridClusterRequest.parse(command.path("request"));
-                if (!result.valid()) {
-                    throw ProblemException.invalid(prefixed("request", result.violations()));
+                List<Violation> violations = clusters.violations(actingUser, result);
+                if (!violations.isEmpty()) {
+                    throw ProblemException.invalid(prefixed("request", violations));
                 }
                 clusters.register(actingUser, result.parsed(), EventIds.derived(commandId, EventTypes.REQUESTED.type()));
             }

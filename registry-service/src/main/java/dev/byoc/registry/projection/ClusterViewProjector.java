@@ -3,7 +3,6 @@ package dev.byoc.registry.projection;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.byoc.contracts.Json;
-import dev.byoc.contracts.event.ClusterSpec;
 import dev.byoc.contracts.event.StatusChanged;
 import dev.byoc.contracts.lifecycle.ClusterStatus;
 import dev.byoc.registry.cluster.ClusterRepository;
@@ -71,12 +70,11 @@ public class ClusterViewProjector {
         }
     }
 
-    /** History is shown to users: never the external ID. */
+    /** History is shown to users: a legacy v1 event's external ID is dropped, not stored. */
     static JsonNode redacted(JsonNode data) {
         JsonNode copy = data.deepCopy();
-        JsonNode spec = copy.path("spec");
-        if (spec instanceof ObjectNode specNode && spec.has("externalId")) {
-            specNode.put("externalId", ClusterSpec.mask(spec.path("externalId").asText()));
+        if (copy.path("spec") instanceof ObjectNode spec) {
+            spec.remove("externalId");
         }
         return copy;
     }

@@ -1,0 +1,64 @@
+package dev.byoc.registry.tenant;
+
+import dev.byoc.contracts.spec.GridClusterRequest;
+import dev.byoc.contracts.spec.Violation;
+import dev.byoc.contracts.tenant.ExternalIds;
+import dev.byoc.contracts.tenant.TenantRules;
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The tenant boundary at the front door: each user's issued external ID, and the rules that a
+ * request may name only its caller's ID and never a role in the platform's own account.
+ * {@link Startup} so a missing or short secret stops the service at boot, not at the first request.
+ */
+@Startup
+@ApplicationScoped
+public class Tenants {
+    private static final Pattern ARN_ACCOUNT = Pattern.compile("^arn:[a-z-]+:(?:iam|sts)::(\\d{12}):.+$");
+
+    private final ExternalIds ids;
+    private final String principalArn;
+    private final Set<String> platformAccounts = new TreeSet<>();
+
+    Tenants(TenantConfig.ExternalId externalId, TenantConfig.Aws aws) {
+        this.ids = ExternalIds.withSecret(externalId.secret());
+        this.principalArn = aws.platformPrincipalArn();
+        Matcher account = ARN_ACCOUNT.matcher(principalArn);
+        if (!account.matches()) {
+            throw new IllegalArgumentException("byoc.aws.platform-principal-arn (BYOC_AWS_PLATFORM_PRINCIPAL_ARN) must be "
+                    + "the IAM ARN of the platform's AWS principal, e.g. arn:aws:iam::123456789012:role/byoc-platform");
+        }
+        platformAccounts.add(account.group(1));
+        aws.platformAccountIds().ifPresent(platformAccounts::addAll);
+    }
+
+    public String externalIdOf(String owner) {
+        return ids.issuedTo(owner);
+    }
+
+    /** What anyone may see of the owner's ID, the owner included outside of the prerequisites call. */
+    public String maskedExternalIdOf(String owner) {
+        return ExternalIds.mask(ids.issuedTo(owner));
+    }
+
+    public String principalArn() {
+        return principalArn;
+    }
+
+    /** The broken tenant rules of a request {@code owner} makes, with their JSON paths. */
+    public List<Violation> violations(String owner, GridClusterRequest.Parsed request) {
+        List<Violation> violations = new ArrayList<>();
+        TenantRules.roleAccount(request.spec().roleArn(), platformAccounts)
+                .ifPresent(m -> violations.add(new Violation(GridClusterRequest.AWS + ".role_arn", m)));
+        TenantRules.externalId(request.externalId(), ids.issuedTo(owner))
+                .ifPresent(m -> violations.add(new Violation(GridClusterRequest.AWS + ".external_id", m)));
+        return violations;
+    }
+}
