@@ -65,7 +65,12 @@ class CliEndToEndIT {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(config.resolve("byoc/credentials"))))
                 .isEqualTo("rw-------");
 
-        Run create = byoc("clusters", "aws", "cli-01", "--role-arn", AwsStandIn.ROLE_ARN, "--external-id", AwsStandIn.EXTERNAL_ID,
+        Run prerequisites = byoc("clusters", "prerequisites", "--output", "json");
+        assertThat(prerequisites.exit()).as(prerequisites.err()).isZero();
+        assertThat(prerequisites.out()).contains(AwsStandIn.externalIdOf("admin")).contains(AwsStandIn.PLATFORM_PRINCIPAL_ARN);
+
+        Run create = byoc("clusters", "aws", "cli-01", "--role-arn", AwsStandIn.ROLE_ARN,
+                "--external-id", AwsStandIn.externalIdOf("admin"),
                 "--region", "us-east-1", "--bucket-name", AwsStandIn.BUCKET, "--eks-cluster-name", "demo-01",
                 "--wait", "--timeout", "60s");
         assertThat(create.exit()).as(create.err()).isZero();
@@ -99,7 +104,7 @@ class CliEndToEndIT {
                 .withBody("{\"cluster\": {\"name\": \"never-ready\", \"status\": \"CREATING\", \"createdAt\": 1764000000}}")));
         byoc("login", "--username", "admin", "--key", SystemUnderTest.ADMIN_KEY, "--url", system.registry.url());
         long started = System.nanoTime();
-        Run run = byoc("clusters", "aws", "slow-01", "--role-arn", AwsStandIn.ROLE_ARN, "--external-id", AwsStandIn.EXTERNAL_ID,
+        Run run = byoc("clusters", "aws", "slow-01", "--role-arn", AwsStandIn.ROLE_ARN,
                 "--region", "us-east-1", "--bucket-name", AwsStandIn.BUCKET, "--eks-cluster-name", "never-ready",
                 "--wait", "--timeout", "8s");
         double seconds = (System.nanoTime() - started) / 1e9;

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Test;
  */
 class MonitorReplicasIT {
     static final Pattern SESSION = Pattern.compile("RoleSessionName=byoc-mon-([0-9a-z]+)-([0-9a-f-]{36})");
+    static final String ADMIN_KEY = "monitor-replicas-admin-key";
     final Path root = Path.of(System.getProperty("byoc.root"));
 
     @Test
@@ -60,6 +61,7 @@ class MonitorReplicasIT {
         env.put("AWS_REGION", "us-east-1");
         env.put("BYOC_MONITOR_POLL_INTERVAL", "1s");
         env.put("BYOC_MONITOR_POLL_JITTER", "0s");
+        env.put("BYOC_BOOTSTRAP_API_KEY", ADMIN_KEY);
         Map<String, String> envA = new HashMap<>(env);
         envA.put("BYOC_MONITOR_INSTANCE_ID", "replicaa");
         Map<String, String> envB = new HashMap<>(env);
@@ -127,13 +129,14 @@ class MonitorReplicasIT {
 
     private static void produceLifecycle(KafkaTestClient client, String id, String eks) {
         String spec = """
-                {"region": "us-east-1", "roleArn": "%s", "externalId": "%s", "bucketName": "byoc-demo-01-bucket",
+                {"region": "us-east-1", "roleArn": "%s", "bucketName": "byoc-demo-01-bucket",
                  "eksClusterName": "%s", "instanceTypes": [{"name": "m5.xlarge", "overprovisionedOnDemandCount": 0}],
-                 "performanceProfile": "default", "strict": false}""".formatted(AwsStandIn.ROLE_ARN, AwsStandIn.EXTERNAL_ID, eks);
+                 "performanceProfile": "default", "strict": false}""".formatted(AwsStandIn.ROLE_ARN, eks);
         String cause = UUID.randomUUID().toString();
         client.produce("byoc.cluster-events", id, """
-                {"clusterId": "%s", "name": "%s", "owner": "ops", "spec": %s, "requestedAt": "%s"}"""
-                .formatted(id, eks, spec, Instant.now()), KafkaTestClient.cloudEvent(cause, "byoc.cluster.requested.v1", id));
+                {"clusterId": "%s", "name": "%s", "owner": "%s", "spec": %s, "requestedAt": "%s"}"""
+                .formatted(id, eks, AwsStandIn.OWNER, spec, Instant.now()),
+                KafkaTestClient.cloudEvent(cause, "byoc.cluster.requested.v2", id));
         client.produce("byoc.cluster-events", id, """
                 {"clusterId": "%s", "causeEventId": "%s", "startedAt": "%s"}""".formatted(id, cause, Instant.now()),
                 KafkaTestClient.cloudEvent(UUID.randomUUID().toString(), "byoc.cluster.validation-started.v1", id));
@@ -163,12 +166,12 @@ class MonitorReplicasIT {
     }
 
     private static Set<Integer> partitions(ServiceProcess monitor) {
-        List<Integer> owned = given().baseUri(monitor.url()).get("/api/v1/watch").then().statusCode(200).extract().path("partitions");
+        List<Integer> owned = given().baseUri(monitor.url()).auth().oauth2(ADMIN_KEY).get("/api/v1/watch").then().statusCode(200).extract().path("partitions");
         return new HashSet<>(owned);
     }
 
     private static Set<String> clusterIds(ServiceProcess monitor) {
-        List<String> ids = given().baseUri(monitor.url()).get("/api/v1/watch").then().statusCode(200).extract().path("clusters.id");
+        List<String> ids = given().baseUri(monitor.url()).auth().oauth2(ADMIN_KEY).get("/api/v1/watch").then().statusCode(200).extract().path("clusters.id");
         return new HashSet<>(ids);
     }
 

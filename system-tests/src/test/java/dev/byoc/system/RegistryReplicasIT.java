@@ -113,7 +113,7 @@ class RegistryReplicasIT {
 
             kafka.pause();
             try (ServiceProcess survivor = ServiceProcess.start(root, "registry-service", freePort(), env(kafka, database))) {
-                await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() -> given().baseUri(survivor.url())
+                await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() -> given().baseUri(survivor.managementUrl())
                         .get("/q/health/live").statusCode() == 200);
                 // Kafka is down: the request is still accepted, because the outbox holds it
                 given().baseUri(survivor.url()).auth().oauth2(KEY).contentType("application/json").body(spec(second))

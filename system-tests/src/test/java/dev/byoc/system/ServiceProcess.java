@@ -1,5 +1,6 @@
 package dev.byoc.system;
 
+import dev.byoc.testsupport.AwsStandIn;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -19,12 +20,14 @@ final class ServiceProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final int port;
+    private final int managementPort;
     private final Path log;
 
-    private ServiceProcess(String name, Process process, int port, Path log) {
+    private ServiceProcess(String name, Process process, int port, int managementPort, Path log) {
         this.name = name;
         this.process = process;
         this.port = port;
+        this.managementPort = managementPort;
         this.log = log;
     }
 
@@ -38,9 +41,15 @@ final class ServiceProcess implements AutoCloseable {
             ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()))
                     .redirectErrorStream(true).redirectOutput(log.toFile());
+            // every service of a system test derives external IDs with the tests' secret, which the
+            // AWS stand-in's trust policies were rendered with
+            builder.environment().put("BYOC_EXTERNAL_ID_SECRET", AwsStandIn.EXTERNAL_ID_SECRET);
+            builder.environment().put("BYOC_AWS_PLATFORM_PRINCIPAL_ARN", AwsStandIn.PLATFORM_PRINCIPAL_ARN);
             builder.environment().putAll(env);
             builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
-            return new ServiceProcess(module, builder.start(), port, log);
+            int managementPort = freePort();
+            builder.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
+            return new ServiceProcess(module, builder.start(), port, managementPort, log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -48,6 +57,21 @@ final class ServiceProcess implements AutoCloseable {
 
     String url() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** Health and metrics: the management interface, on its own port. */
+    String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
+    }
+
+    Path log() {
+        return log;
+    }
+
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     void awaitReady(Duration timeout) throws InterruptedException {
@@ -58,7 +82,7 @@ final class ServiceProcess implements AutoCloseable {
                 throw new IllegalStateException(name + " exited:\n" + tail());
             }
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url() + "/q/health/ready")).build(),
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(managementUrl() + "/q/health/ready")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     return;
