@@ -18,10 +18,13 @@ import dev.byoc.testsupport.KafkaTestClient;
 import dev.byoc.testsupport.PostgresResource;
 import dev.byoc.testsupport.Rows;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
+import java.net.URL;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -39,7 +42,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The monitor on the real broker and PostgreSQL with the AWS stand-in: status derived from the
- * facts, EKS health polling, no flapping, timeouts, the fleet state topic.
+ * facts, EKS health polling, no flapping, timeouts, the fleet state topic. Events are v2 (no external
+ * ID in the spec) owned by {@link AwsStandIn#OWNER}, whose issued ID the demo role trusts; the admin
+ * endpoints need the admin key, health and metrics answer on the management port.
  */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
@@ -49,6 +54,16 @@ import org.junit.jupiter.api.TestMethodOrder;
 class MonitorTests {
     static final String EVENTS = "byoc.cluster-events";
     static final String WATCH_LIST_ADMIN = "/api/v1/admin/projections/watch-list";
+    static final String ADMIN_KEY = "test-admin-key"; // %test.byoc.admin-api-key
+    static final String OWNER = AwsStandIn.OWNER;
+
+    // management = true resolves against the management root path (/q): the value is relative to it
+    @TestHTTPResource(value = "/health/ready", management = true)
+    URL ready;
+    @TestHTTPResource(value = "/health", management = true)
+    URL health;
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
 
     @Inject
     AgroalDataSource dataSource;
@@ -64,11 +79,29 @@ class MonitorTests {
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body)));
     }
 
+    /** A v2 spec: no external ID (the monitor derives the owner's issued one). */
     private String spec(String eksName) {
+        return spec(AwsStandIn.ROLE_ARN, eksName);
+    }
+
+    private String spec(String roleArn, String eksName) {
+        return """
+                {"region": "us-east-1", "roleArn": "%s", "bucketName": "byoc-demo-01-bucket",
+                 "eksClusterName": "%s", "instanceTypes": [{"name": "m5.xlarge", "overprovisionedOnDemandCount": 0}],
+                 "performanceProfile": "default", "strict": false}""".formatted(roleArn, eksName);
+    }
+
+    /** A legacy v1 spec, as the registry published before issue 11: it carries the customer's external ID. */
+    private String v1Spec(String eksName, String externalId) {
         return """
                 {"region": "us-east-1", "roleArn": "%s", "externalId": "%s", "bucketName": "byoc-demo-01-bucket",
                  "eksClusterName": "%s", "instanceTypes": [{"name": "m5.xlarge", "overprovisionedOnDemandCount": 0}],
-                 "performanceProfile": "default", "strict": false}""".formatted(AwsStandIn.ROLE_ARN, AwsStandIn.EXTERNAL_ID, eksName);
+                 "performanceProfile": "default", "strict": false}""".formatted(AwsStandIn.ROLE_ARN, externalId, eksName);
+    }
+
+    /** An admin call: the admin key as a bearer token. */
+    private static RequestSpecification admin() {
+        return RestAssured.given().header("Authorization", "Bearer " + ADMIN_KEY);
     }
 
     private void send(String id, String type, String data) {
@@ -81,9 +114,13 @@ class MonitorTests {
     }
 
     private void requested(String id, String name, String eksName) {
-        send(id, "byoc.cluster.requested.v1", """
-                {"clusterId": "%s", "name": "%s", "owner": "ana", "spec": %s, "requestedAt": "%s"}"""
-                .formatted(id, name, spec(eksName), Instant.now()));
+        requested(id, name, OWNER, spec(eksName));
+    }
+
+    private void requested(String id, String name, String owner, String spec) {
+        send(id, "byoc.cluster.requested.v2", """
+                {"clusterId": "%s", "name": "%s", "owner": "%s", "spec": %s, "requestedAt": "%s"}"""
+                .formatted(id, name, owner, spec, Instant.now()));
     }
 
     private void validated(String id) {
@@ -121,18 +158,22 @@ class MonitorTests {
                 found -> !found.isEmpty() && found.get(found.size() - 1).value().contains("\"running\""), Duration.ofSeconds(10));
         JsonNode last = Json.mapper().valueToTree(Json.read(state.get(state.size() - 1).value(), Object.class));
         assertThat(last.path("status").asText()).isEqualTo("running");
-        assertThat(last.path("externalIdHint").asText()).isEqualTo("…7f3a");
-        assertThat(state.get(state.size() - 1).value()).doesNotContain(AwsStandIn.EXTERNAL_ID);
+        assertThat(last.path("owner").asText()).isEqualTo(OWNER);
+        // nothing derived from the owner's external ID rides the state topic (not even a hint)
+        assertThat(last.has("externalIdHint")).isFalse();
+        String issued = AwsStandIn.externalIdOf(OWNER);
+        assertThat(state).allSatisfy(r -> assertThat(r.value()).doesNotContain(issued)
+                .doesNotContain(issued.substring(issued.length() - 4)).doesNotContainIgnoringCase("externalId"));
         assertThat(SchemaValidator.violations("byoc.cluster-state.v1", last)).isEmpty();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(runningGauge()).isGreaterThanOrEqualTo(1));
-        RestAssured.get("/q/health/ready").then().statusCode(200)
+        RestAssured.get(ready).then().statusCode(200)
                 .body("checks.find { it.name == 'watch-list partitions assigned' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'watch-list partitions assigned' }.data.partitions", equalTo("[0, 1, 2]"));
     }
 
-    /** byoc_monitor_clusters{status="running"} as Prometheus shows it. */
-    private static double runningGauge() {
-        return RestAssured.get("/q/metrics").asString().lines()
+    /** byoc_monitor_clusters{status="running"} as Prometheus shows it (on the management port). */
+    private double runningGauge() {
+        return RestAssured.get(metrics).asString().lines()
                 .filter(l -> l.startsWith("byoc_monitor_clusters{") && l.contains("status=\"running\""))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(-1);
     }
@@ -223,9 +264,9 @@ class MonitorTests {
         requested(id, "gone-01", "gone-01");
         validated(id);
         statuses(id, Duration.ofSeconds(20), "queued", "pending", "running");
-        send(id, "byoc.cluster.deleted.v1", """
-                {"clusterId": "%s", "name": "gone-01", "owner": "ana", "spec": %s, "force": false, "deletedAt": "%s"}"""
-                .formatted(id, spec("gone-01"), Instant.now()));
+        send(id, "byoc.cluster.deleted.v2", """
+                {"clusterId": "%s", "name": "gone-01", "owner": "%s", "spec": %s, "force": false, "deletedAt": "%s"}"""
+                .formatted(id, OWNER, spec("gone-01"), Instant.now()));
         send(id, "byoc.cluster.teardown-completed.v1", """
                 {"clusterId": "%s", "causeEventId": "%s", "removed": [], "leftBehind": [], "hint": "terraform destroy",
                  "completedAt": "%s"}""".formatted(id, UUID.randomUUID(), Instant.now()));
@@ -241,13 +282,195 @@ class MonitorTests {
         String id = UUID.randomUUID().toString();
         String requestedId = UUID.randomUUID().toString();
         String data = """
-                {"clusterId": "%s", "name": "dup-01", "owner": "ana", "spec": %s, "requestedAt": "%s"}"""
-                .formatted(id, spec("dup-01"), Instant.now());
-        send(id, requestedId, "byoc.cluster.requested.v1", data);
-        send(id, requestedId, "byoc.cluster.requested.v1", data);
+                {"clusterId": "%s", "name": "dup-01", "owner": "%s", "spec": %s, "requestedAt": "%s"}"""
+                .formatted(id, OWNER, spec("dup-01"), Instant.now());
+        send(id, requestedId, "byoc.cluster.requested.v2", data);
+        send(id, requestedId, "byoc.cluster.requested.v2", data);
         Thread.sleep(3000);
         List<String> statuses = new ArrayList<>(statuses(id, Duration.ofSeconds(3), "queued"));
         assertThat(statuses).containsExactly("queued");
+    }
+
+    @Test
+    void everyAdminEndpointRefusesCallsWithoutTheAdminKey() {
+        int liveVersion = admin().get(WATCH_LIST_ADMIN).then().statusCode(200).body("state", equalTo("live"))
+                .extract().path("liveVersion");
+        record Call(String method, String path) {
+        }
+        List<Call> calls = List.of(new Call("GET", "/api/v1/watch"), new Call("GET", WATCH_LIST_ADMIN),
+                new Call("POST", WATCH_LIST_ADMIN + "/rebuild"));
+        for (Call call : calls) {
+            for (String authorization : new String[] {null, "Bearer wrong-key", "Bearer " + ADMIN_KEY + "x",
+                    "Basic " + ADMIN_KEY, ADMIN_KEY}) {
+                RequestSpecification request = RestAssured.given();
+                if (authorization != null) {
+                    request.header("Authorization", authorization);
+                }
+                var response = request.request(call.method(), call.path());
+                String what = call.method() + " " + call.path() + " with " + authorization;
+                assertThat(response.statusCode()).as(what).isEqualTo(401);
+                assertThat(response.contentType()).as(what).startsWith("application/problem+json");
+                assertThat(response.header("WWW-Authenticate")).as(what).isEqualTo("Bearer");
+                assertThat(response.jsonPath().getInt("status")).as(what).isEqualTo(401);
+                assertThat(response.jsonPath().getString("title")).as(what).isEqualTo("Unauthorized");
+            }
+        }
+        // the refused rebuilds started nothing
+        admin().get(WATCH_LIST_ADMIN).then().statusCode(200).body("state", equalTo("live"))
+                .body("liveVersion", equalTo(liveVersion));
+        // with the key: the watch list (which shows no spec and nothing of any external ID) and the progress
+        String watch = admin().get("/api/v1/watch").then().statusCode(200).contentType("application/json")
+                .body("partitions", org.hamcrest.Matchers.notNullValue()).extract().asString();
+        assertThat(watch).doesNotContain(AwsStandIn.externalIdOf(OWNER)).doesNotContainIgnoringCase("externalId");
+        admin().get(WATCH_LIST_ADMIN).then().statusCode(200).body("liveVersion", equalTo(liveVersion));
+        // (POST …/rebuild with the key answers 202: rebuildingTheWatchListReproducesItExactly)
+    }
+
+    @Test
+    void healthAndMetricsAnswerOnTheManagementPortOnly() {
+        for (String path : List.of("/q/health", "/q/health/ready", "/q/health/live", "/q/metrics")) {
+            assertThat(RestAssured.get(path).statusCode()).as("public port %s", path).isEqualTo(404);
+        }
+        assertThat(health.getPort()).isNotEqualTo(RestAssured.port);
+        assertThat(health.getPath()).isEqualTo("/q/health");
+        assertThat(metrics.getPath()).isEqualTo("/q/metrics");
+        RestAssured.get(health).then().statusCode(200).body("status", equalTo("UP"));
+        // the replica's own readiness check lives there too
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> RestAssured.get(ready).then().statusCode(200)
+                .body("checks.find { it.name == 'watch-list partitions assigned' }.status", equalTo("UP")));
+        assertThat(RestAssured.get(metrics).then().statusCode(200).extract().asString()).contains("byoc_monitor_clusters{");
+    }
+
+    /**
+     * A legacy v1 cluster (the registry before issue 11 put the customer's external ID in the spec):
+     * still folded, its external ID ignored — the monitor assumes the role with the owner's issued ID —
+     * and the stored spec keeps none.
+     */
+    @Test
+    void aLegacyV1ClusterIsFoldedAndPolledWithTheOwnersIssuedIdNotTheOneItCarries() throws Exception {
+        String id = UUID.randomUUID().toString();
+        String carried = "customer-chosen-external-id-7f3a";
+        eks("legacy-01", "ACTIVE");
+        send(id, "byoc.cluster.requested.v1", """
+                {"clusterId": "%s", "name": "legacy-01", "owner": "%s", "spec": %s, "requestedAt": "%s"}"""
+                .formatted(id, OWNER, v1Spec("legacy-01", carried), Instant.now()));
+        validated(id);
+        assertThat(statuses(id, Duration.ofSeconds(30), "queued", "pending", "running"))
+                .containsExactly("queued", "pending", "running");
+
+        String spec = liveSpec(id);
+        assertThat(spec).contains(AwsStandIn.ROLE_ARN).contains("legacy-01").doesNotContain("externalId").doesNotContain(carried);
+        List<String> assumeRoles = assumeRoleBodies(id);
+        assertThat(assumeRoles).isNotEmpty().allSatisfy(body -> assertThat(body)
+                .contains("ExternalId=" + AwsStandIn.externalIdOf(OWNER)).doesNotContain(carried));
+
+        send(id, "byoc.cluster.deleted.v1", """
+                {"clusterId": "%s", "name": "legacy-01", "owner": "%s", "spec": %s, "force": false, "deletedAt": "%s"}"""
+                .formatted(id, OWNER, v1Spec("legacy-01", carried), Instant.now()));
+        assertThat(statuses(id, Duration.ofSeconds(20), "queued", "pending", "running", "terminating"))
+                .containsExactly("queued", "pending", "running", "terminating");
+        assertThat(liveSpec(id)).doesNotContain("externalId").doesNotContain(carried);
+        var state = kafka.read("byoc.cluster-state", r -> id.equals(r.key()),
+                found -> !found.isEmpty() && found.get(found.size() - 1).value().contains("\"terminating\""), Duration.ofSeconds(10));
+        assertThat(state).allSatisfy(r -> assertThat(r.value()).doesNotContain(carried).doesNotContainIgnoringCase("externalId"));
+    }
+
+    /**
+     * The role is assumed with the ID issued to the cluster's owner, so a cluster of user B naming
+     * user A's role cannot be watched through it (the stand-in's trust policy refuses B's ID), while
+     * B's own role works.
+     */
+    @Test
+    void theRoleIsAssumedWithTheIdIssuedToTheClustersOwnerOnly() {
+        String own = UUID.randomUUID().toString();
+        String foreign = UUID.randomUUID().toString();
+        eks("bob-own", "ACTIVE");
+        eks("bob-foreign", "ACTIVE");
+        requested(own, "bob-own", AwsStandIn.SECOND_OWNER, spec(AwsStandIn.SECOND_ROLE_ARN, "bob-own"));
+        requested(foreign, "bob-foreign", AwsStandIn.SECOND_OWNER, spec(AwsStandIn.ROLE_ARN, "bob-foreign"));
+        validated(own);
+        validated(foreign);
+        assertThat(statuses(own, Duration.ofSeconds(30), "queued", "pending", "running"))
+                .containsExactly("queued", "pending", "running");
+        List<ConsumerRecord<String, String>> changes = kafka.read(EVENTS,
+                r -> foreign.equals(r.key()) && "byoc.cluster.status-changed.v1".equals(KafkaTestClient.header(r, "ce_type")),
+                found -> found.stream().anyMatch(r -> to(r).equals("failed")), Duration.ofSeconds(30));
+        assertThat(changes.stream().map(MonitorTests::to).toList()).containsExactly("queued", "pending", "failed");
+        assertThat(changes.get(2).value()).contains("the platform can no longer assume the role")
+                .contains(AwsStandIn.ROLE_ARN).contains("AccessDenied");
+
+        String bobs = AwsStandIn.externalIdOf(AwsStandIn.SECOND_OWNER);
+        String admins = AwsStandIn.externalIdOf(OWNER);
+        for (String id : List.of(own, foreign)) {
+            assertThat(assumeRoleBodies(id)).isNotEmpty().allSatisfy(body ->
+                    assertThat(body).contains("ExternalId=" + bobs).doesNotContain(admins));
+        }
+        // no event the monitor published for either cluster names an external ID
+        assertThat(kafka.read(EVENTS, r -> own.equals(r.key()) || foreign.equals(r.key()), found -> false, Duration.ofSeconds(2)))
+                .allSatisfy(r -> assertThat(r.value()).doesNotContain(bobs).doesNotContain(admins));
+    }
+
+    /** The bodies of the AssumeRole calls whose session name is this cluster's (byoc-mon-<replica>-<id>). */
+    private List<String> assumeRoleBodies(String clusterId) {
+        return aws.server().findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlPathEqualTo("/"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("Action=AssumeRole"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("-" + clusterId)))
+                .stream().map(r -> r.getBodyAsString()).toList();
+    }
+
+    /** The stored spec of a cluster in the live watch list. */
+    private String liveSpec(String clusterId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); var s = c.prepareStatement("select w.spec::text from monitor.watch_list w "
+                + "join monitor.projections p on p.name = 'watch-list' and w.version = p.live_version where w.cluster_id = ?")) {
+            s.setObject(1, UUID.fromString(clusterId));
+            try (ResultSet r = s.executeQuery()) {
+                assertThat(r.next()).as("cluster %s in the live watch list", clusterId).isTrue();
+                return r.getString(1);
+            }
+        }
+    }
+
+    /**
+     * V3 removes the external ID that rows folded from v1 events stored (as before this release the
+     * code wrote it): applied at start-up, and doing what it says on such a row.
+     */
+    @Test
+    void theMigrationLeavesNoPlaintextExternalIdInTheWatchList() throws Exception {
+        String migration = new String(getClass().getResourceAsStream("/db/migration/V3__no_external_id_in_watch_list.sql")
+                .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        UUID legacy = UUID.randomUUID();
+        int version = 9_999; // a version no projection serves
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            try (ResultSet r = s.executeQuery("select success from monitor.flyway_schema_history where version = '3'")) {
+                assertThat(r.next()).as("V3 applied at start-up").isTrue();
+                assertThat(r.getBoolean(1)).isTrue();
+            }
+            try (var insert = c.prepareStatement("insert into monitor.watch_list (version, cluster_id, name, owner, "
+                    + "kafka_partition, state, spec, status, status_since, last_offset) values (?, ?, 'legacy-row', ?, 0, "
+                    + "'{}'::jsonb, ?::jsonb, 'running', now(), 0)")) {
+                insert.setInt(1, version);
+                insert.setObject(2, legacy);
+                insert.setString(3, OWNER);
+                insert.setString(4, v1Spec("legacy-row", "customer-chosen-external-id-0042"));
+                insert.executeUpdate();
+            }
+            try {
+                s.execute(migration);
+                try (ResultSet r = s.executeQuery("select spec::text from monitor.watch_list where cluster_id = '" + legacy + "'")) {
+                    r.next();
+                    JsonNode spec = Json.mapper().readTree(r.getString(1));
+                    assertThat(spec.has("externalId")).isFalse();
+                    assertThat(spec.path("roleArn").asText()).isEqualTo(AwsStandIn.ROLE_ARN);
+                    assertThat(spec.path("eksClusterName").asText()).isEqualTo("legacy-row");
+                }
+            } finally {
+                s.execute("delete from monitor.watch_list where cluster_id = '" + legacy + "'");
+            }
+            try (ResultSet r = s.executeQuery("select count(*) from monitor.watch_list where spec -> 'externalId' is not null")) {
+                r.next();
+                assertThat(r.getInt(1)).as("rows carrying an external ID").isZero();
+            }
+        }
     }
 
     /**
@@ -272,8 +495,8 @@ class MonitorTests {
                 assertThat(counter("byoc_monitor_partition_moves_total")).isEqualTo(before + 1));
     }
 
-    private static double counter(String name) {
-        return RestAssured.get("/q/metrics").asString().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+    private double counter(String name) {
+        return RestAssured.get(metrics).asString().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
@@ -284,9 +507,9 @@ class MonitorTests {
     }
 
     private void deleted(String id, String name) {
-        send(id, "byoc.cluster.deleted.v1", """
-                {"clusterId": "%s", "name": "%s", "owner": "ana", "spec": %s, "force": false, "deletedAt": "%s"}"""
-                .formatted(id, name, spec(name), Instant.now()));
+        send(id, "byoc.cluster.deleted.v2", """
+                {"clusterId": "%s", "name": "%s", "owner": "%s", "spec": %s, "force": false, "deletedAt": "%s"}"""
+                .formatted(id, name, OWNER, spec(name), Instant.now()));
         send(id, "byoc.cluster.teardown-completed.v1", """
                 {"clusterId": "%s", "causeEventId": "%s", "removed": [], "leftBehind": [], "hint": "terraform destroy",
                  "completedAt": "%s"}""".formatted(id, UUID.randomUUID(), Instant.now()));
@@ -321,27 +544,27 @@ class MonitorTests {
         deleted(ids.get(1), "rebuild-1");
         String duplicate = UUID.randomUUID().toString();
         String data = """
-                {"clusterId": "%s", "name": "rebuild-dup", "owner": "ana", "spec": %s, "requestedAt": "%s"}"""
-                .formatted(duplicate, spec("rebuild-dup"), Instant.now());
-        send(duplicate, duplicate, "byoc.cluster.requested.v1", data);
-        send(duplicate, duplicate, "byoc.cluster.requested.v1", data);
+                {"clusterId": "%s", "name": "rebuild-dup", "owner": "%s", "spec": %s, "requestedAt": "%s"}"""
+                .formatted(duplicate, OWNER, spec("rebuild-dup"), Instant.now());
+        send(duplicate, duplicate, "byoc.cluster.requested.v2", data);
+        send(duplicate, duplicate, "byoc.cluster.requested.v2", data);
         assertThat(statuses(slow, Duration.ofSeconds(40), "queued", "pending", "failed")).last().isEqualTo("failed");
 
         List<String> live = quietSnapshot();
         assertThat(live).hasSizeGreaterThanOrEqualTo(14);
         assertThat(live).anySatisfy(row -> assertThat(row).contains("rebuild-slow").contains("provisioning timed out"));
         int statusChanges = statusChangesOnTheTopic();
-        int before = RestAssured.get(WATCH_LIST_ADMIN).then().statusCode(200).body("state", equalTo("live"))
+        int before = admin().get(WATCH_LIST_ADMIN).then().statusCode(200).body("state", equalTo("live"))
                 .extract().path("liveVersion");
 
-        RestAssured.post(WATCH_LIST_ADMIN + "/rebuild").then().statusCode(202);
+        admin().post(WATCH_LIST_ADMIN + "/rebuild").then().statusCode(202);
         // live events while the rebuild runs: announced by the live path, whichever version they land in
         deleted(ids.get(2), "rebuild-2");
         deleted(ids.get(3), "rebuild-3");
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> RestAssured.get(WATCH_LIST_ADMIN).then()
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> admin().get(WATCH_LIST_ADMIN).then()
                 .body("state", equalTo("live")).body("liveVersion", equalTo(before + 1)));
-        System.out.println("watch-list rebuild: " + RestAssured.get(WATCH_LIST_ADMIN).asString());
-        assertThat(RestAssured.get(WATCH_LIST_ADMIN).then().extract().<Integer>path("eventsApplied")).isGreaterThan(250);
+        System.out.println("watch-list rebuild: " + admin().get(WATCH_LIST_ADMIN).asString());
+        assertThat(admin().get(WATCH_LIST_ADMIN).then().extract().<Integer>path("eventsApplied")).isGreaterThan(250);
 
         for (String id : List.of(ids.get(2), ids.get(3))) {
             assertThat(statuses(id, Duration.ofSeconds(20), "deleted")).endsWith("terminating", "deleted")

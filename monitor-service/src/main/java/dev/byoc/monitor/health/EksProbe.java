@@ -2,9 +2,12 @@ package dev.byoc.monitor.health;
 
 import dev.byoc.contracts.event.ClusterSpec;
 import dev.byoc.contracts.event.HealthObserved.EksStatus;
+import dev.byoc.contracts.tenant.ExternalIds;
 import dev.byoc.monitor.watch.Replica;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -23,7 +26,12 @@ import software.amazon.awssdk.services.sts.model.Credentials;
 /**
  * One EKS health observation: assume the customer's role, DescribeCluster. Endpoints and the
  * platform's credentials come from the SDK's standard settings, as in the provisioner.
+ *
+ * <p>The external ID is the one the platform issued to the cluster's owner, derived from the owner
+ * with the platform secret (DESIGN §1): no event and no row carries it, and it is never logged.
+ * Created at start-up so a missing or short secret stops the service at once, not at the first poll.
  */
+@Startup
 @ApplicationScoped
 public class EksProbe {
     public record Observation(EksStatus status, String detail, String errorCode) {
@@ -33,18 +41,33 @@ public class EksProbe {
     private final ClientOverrideConfiguration overrides;
 
     private final String instanceId;
+    private final ExternalIds externalIds;
 
-    EksProbe(@ConfigProperty(name = "byoc.aws.call-timeout") Duration callTimeout, Replica replica) {
+    EksProbe(@ConfigProperty(name = "byoc.aws.call-timeout") Duration callTimeout, Replica replica,
+            @ConfigProperty(name = "byoc.external-id.secret") Optional<String> externalIdSecret) {
+        this.externalIds = externalIds(externalIdSecret);
         this.instanceId = replica.id();
         this.http = UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(5)).socketTimeout(callTimeout).build();
         this.overrides = ClientOverrideConfiguration.builder().apiCallTimeout(callTimeout).build();
     }
 
-    public Observation observe(UUID clusterId, ClusterSpec spec) {
+    /** The owners' issued IDs under the configured secret; a missing or short secret stops the start. */
+    static ExternalIds externalIds(Optional<String> secret) {
+        try {
+            return ExternalIds.withSecret(secret.orElse(""));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("monitor-service cannot assume customer roles without the platform's "
+                    + "external-ID secret (byoc.external-id.secret): " + e.getMessage(), e);
+        }
+    }
+
+    /** @param owner the cluster's owner, whose issued external ID the role's trust policy requires */
+    public Observation observe(UUID clusterId, String owner, ClusterSpec spec) {
         Region region = Region.of(spec.region());
+        String externalId = externalIds.issuedTo(owner);
         Credentials credentials;
         try (StsClient sts = StsClient.builder().region(region).httpClient(http).overrideConfiguration(overrides).build()) {
-            credentials = sts.assumeRole(r -> r.roleArn(spec.roleArn()).externalId(spec.externalId())
+            credentials = sts.assumeRole(r -> r.roleArn(spec.roleArn()).externalId(externalId)
                     .roleSessionName("byoc-mon-" + instanceId + "-" + clusterId).durationSeconds(900)).credentials();
         } catch (AwsServiceException e) {
             return new Observation(EksStatus.ROLE_NOT_ASSUMABLE, spec.roleArn() + ": " + code(e), code(e));

@@ -108,7 +108,7 @@ public class HealthPoller {
             return;
         }
         Timer.Sample sample = Timer.start(metrics);
-        EksProbe.Observation observation = probe.observe(cluster.clusterId(), cluster.spec());
+        EksProbe.Observation observation = probe.observe(cluster.clusterId(), cluster.owner(), cluster.spec());
         sample.stop(metrics.timer("byoc_monitor_poll_seconds"));
         metrics.counter("byoc_monitor_polls_total", "eks_status", observation.status().name()).increment();
         if (observation.errorCode() != null) {

@@ -10,8 +10,8 @@ import java.sql.SQLException;
 import java.util.Map;
 
 /**
- * Ops: rebuild the watch list from offset 0 and follow its progress. Like /q/health and
- * /api/v1/watch this is an operator endpoint on the internal port; the monitor has no users.
+ * Ops: rebuild the watch list from offset 0 and follow its progress. An operator endpoint: like
+ * every /api/ call it needs the admin key ({@link dev.byoc.monitor.auth.AdminKeyFilter}).
  */
 @Path("/api/v1/admin/projections/watch-list")
 @Produces(MediaType.APPLICATION_JSON)

@@ -97,7 +97,7 @@ public class StatusFolder {
             publisher.tombstone(next.clusterId());
         } else {
             publisher.state(new ClusterStateRecord(next.clusterId(), next.name(), next.owner(), to.status(), to.reason(),
-                    next.spec().region(), next.spec().eksClusterName(), next.spec().externalIdHint(), id, cause.time()));
+                    next.spec().region(), next.spec().eksClusterName(), id, cause.time()));
         }
         metrics.counter("byoc_monitor_status_changes_total", "from", from == null ? "none" : from.wire(),
                 "to", to.status().wire()).increment();

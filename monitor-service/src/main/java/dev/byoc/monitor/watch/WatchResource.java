@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
-/** Ops: which partitions this replica owns and which clusters it therefore polls. */
+/**
+ * Ops: which partitions this replica owns and which clusters it therefore polls (no spec, nothing
+ * of the owner's external ID). Needs the admin key ({@link dev.byoc.monitor.auth.AdminKeyFilter}).
+ */
 @Path("/api/v1/watch")
 @Produces(MediaType.APPLICATION_JSON)
 public class WatchResource {
