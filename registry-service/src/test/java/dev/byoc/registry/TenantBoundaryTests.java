@@ -169,6 +169,58 @@ class TenantBoundaryTests {
                 .body("spec.driver.kubernetes.aws.external_id", equalTo(ExternalIds.mask(alice.externalId())));
     }
 
+    @jakarta.inject.Inject
+    io.agroal.api.AgroalDataSource dataSource;
+
+    /** Rows written before the change (v1 specs with a plaintext external ID) keep none after V5. */
+    @Test
+    void theMigrationLeavesNoPlaintextExternalIdInAnyTable() throws Exception {
+        String migration = new String(getClass().getResourceAsStream("/db/migration/V5__tenant_boundary.sql").readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        String secret = "customer-chosen-external-id-0042";
+        UUID cluster = UUID.randomUUID();
+        String spec = "{\"region\": \"us-east-1\", \"roleArn\": \"" + AwsStandIn.ROLE_ARN + "\", \"externalId\": \"" + secret
+                + "\", \"bucketName\": \"b-1-bucket\", \"eksClusterName\": \"legacy\", \"instanceTypes\": [], "
+                + "\"performanceProfile\": \"default\", \"strict\": false}";
+        String event = "{\"clusterId\": \"" + cluster + "\", \"name\": \"legacy\", \"owner\": \"admin\", \"spec\": " + spec + "}";
+        try (var c = dataSource.getConnection(); var s = c.createStatement()) {
+            try (var insert = c.prepareStatement("insert into clusters (id, name, owner, spec, created_at, updated_at, released_at) "
+                    + "values (?, 'legacy', 'admin', ?::jsonb, now(), now(), now())")) {
+                insert.setObject(1, cluster);
+                insert.setString(2, spec);
+                insert.executeUpdate();
+            }
+            try (var insert = c.prepareStatement("insert into outbox (event_id, cluster_id, type, payload, sent_at) "
+                    + "values (?, ?, 'byoc.cluster.requested.v1', ?, now())")) {
+                insert.setObject(1, UUID.randomUUID());
+                insert.setObject(2, cluster);
+                insert.setString(3, event);
+                insert.executeUpdate();
+            }
+            try (var insert = c.prepareStatement("insert into cluster_history (event_id, cluster_id, type, data, occurred_at, "
+                    + "kafka_partition, kafka_offset) values (?, ?, 'byoc.cluster.requested.v1', ?::jsonb, now(), 0, 0)")) {
+                insert.setObject(1, UUID.randomUUID());
+                insert.setObject(2, cluster);
+                insert.setString(3, event);
+                insert.executeUpdate();
+            }
+            s.execute(migration);
+            for (String query : new String[] {"select spec::text from clusters where id = '" + cluster + "'",
+                    "select payload || type from outbox where cluster_id = '" + cluster + "'",
+                    "select data::text from cluster_history where cluster_id = '" + cluster + "'"}) {
+                try (var r = s.executeQuery(query)) {
+                    assertThat(r.next()).as(query).isTrue();
+                    assertThat(r.getString(1)).as(query).doesNotContain(secret).doesNotContain("externalId")
+                            .contains(AwsStandIn.ROLE_ARN);
+                }
+            }
+            try (var r = s.executeQuery("select type from outbox where cluster_id = '" + cluster + "'")) {
+                r.next();
+                assertThat(r.getString(1)).isEqualTo("byoc.cluster.requested.v2");
+            }
+        }
+    }
+
     @Test
     void aRegisterCommandWithAnotherUsersExternalIdIsRejected() {
         User alice = newUser("alice");
