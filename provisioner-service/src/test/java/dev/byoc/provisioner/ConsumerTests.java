@@ -44,10 +44,9 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(KafkaResource.class)
 @WithTestResource(AwsResource.class)
 class ConsumerTests {
-    static final String REQUESTED = "byoc.cluster.requested.v1";
-    static final String UPDATED = "byoc.cluster.updated.v1";
-    static final String DELETED = "byoc.cluster.deleted.v1";
-    static final String SECRET = AwsStandIn.EXTERNAL_ID;
+    static final String REQUESTED = Outcome.REQUESTED;
+    static final String UPDATED = Outcome.UPDATED;
+    static final String DELETED = Outcome.DELETED;
 
     UUID clusterId;
 
@@ -79,7 +78,7 @@ class ConsumerTests {
         Outcome.send(REQUESTED, ceId, clusterId, json);
         Outcome.send(REQUESTED, ceId, clusterId, json);
 
-        Outcome outcome = Outcome.await(clusterId, ceId, SECRET, 2, Duration.ofSeconds(60));
+        Outcome outcome = Outcome.await(clusterId, ceId, 2, Duration.ofSeconds(60));
 
         assertThat(outcome.types()).containsExactly(Outcome.STARTED, VALIDATED, Outcome.STARTED, VALIDATED);
         assertThat(outcome.records()).extracting(r -> KafkaTestClient.header(r, "ce_id")).containsExactly(
@@ -106,9 +105,9 @@ class ConsumerTests {
         String behind = Outcome.request(other, Spec.sandbox());
         String edit = Outcome.send(UPDATED, clusterId, slow.updated(clusterId));
 
-        Outcome timedOut = Outcome.await(clusterId, first, SECRET);
-        Outcome neighbour = Outcome.await(other, behind, SECRET);
-        Outcome edited = Outcome.await(clusterId, edit, SECRET);
+        Outcome timedOut = Outcome.await(clusterId, first);
+        Outcome neighbour = Outcome.await(other, behind);
+        Outcome edited = Outcome.await(clusterId, edit);
 
         assertThat(timedOut.types()).containsExactly(Outcome.STARTED, FAILED);
         assertThat(timedOut.statuses()).containsExactly(checks("pass", "pass", "pass", "fail", "pass", "pass").toArray(String[]::new));
@@ -151,19 +150,20 @@ class ConsumerTests {
 
     @Test
     void offsetsAreCommittedOnlyUpToTheOldestRecordStillBeingWorkedOn() throws Exception {
-        // A retries AccessDenied for several seconds (wrong external ID); B behind it on the same partition is quick
+        // A retries AccessDenied for several seconds (an owner whose issued ID the role does not trust); B behind it
+        // on the same partition is quick
         UUID other = onTheSamePartitionAs(clusterId);
         // some finished work ahead of A on the partition, so there is something to commit before it
         UUID ahead = onTheSamePartitionAs(clusterId);
-        assertThat(Outcome.await(ahead, Outcome.request(ahead, Spec.sandbox()), SECRET).result()).isEqualTo(VALIDATED);
-        Spec slow = Spec.sandbox().externalId("wrong-external-id-1234");
+        assertThat(Outcome.await(ahead, Outcome.request(ahead, Spec.sandbox())).result()).isEqualTo(VALIDATED);
+        Spec slow = Spec.sandbox().owner(Spec.STRANGER);
         String first = Outcome.request(clusterId, slow);
         String behind = Outcome.request(other, Spec.sandbox());
         int partition = partition(clusterId);
         long offsetOfFirst = KafkaTestClient.shared().read(Outcome.EVENTS, r -> first.equals(KafkaTestClient.header(r, "ce_id")),
                 found -> !found.isEmpty(), Duration.ofSeconds(20)).get(0).offset();
 
-        assertThat(Outcome.await(other, behind, SECRET).result()).isEqualTo(VALIDATED);
+        assertThat(Outcome.await(other, behind).result()).isEqualTo(VALIDATED);
         // B is acknowledged, A is not: the commits (every 0.5 s in %test) stop right before A. Let a few
         // commit cycles pass after B's answer (A keeps retrying for ~7 s), then look.
         await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(20))
@@ -174,7 +174,7 @@ class ConsumerTests {
                 .as("A must still be in flight when the commit is looked at (a very slow machine makes this inconclusive)")
                 .isEmpty();
 
-        assertThat(Outcome.await(clusterId, first, slow.externalId()).result()).isEqualTo(FAILED);
+        assertThat(Outcome.await(clusterId, first).result()).isEqualTo(FAILED);
         // once A is done, everything is acknowledged: the group catches up with the end of the partition
         await().atMost(Duration.ofSeconds(30)).until(() -> committed().getOrDefault(partition, -1L) == endOffset(partition));
     }
@@ -186,9 +186,9 @@ class ConsumerTests {
         String updated = Outcome.send(UPDATED, clusterId, spec.instanceTypes("m5.2xlarge").updated(clusterId));
         String deleted = Outcome.send(DELETED, clusterId, spec.deleted(clusterId, false));
 
-        Outcome first = Outcome.await(clusterId, requested, SECRET);
-        Outcome second = Outcome.await(clusterId, updated, SECRET);
-        Outcome third = Outcome.await(clusterId, deleted, SECRET);
+        Outcome first = Outcome.await(clusterId, requested);
+        Outcome second = Outcome.await(clusterId, updated);
+        Outcome third = Outcome.await(clusterId, deleted);
 
         assertThat(List.of(first.result(), second.result(), third.result())).containsExactly(VALIDATED, VALIDATED, TORN_DOWN);
         assertThat(first.last().offset()).isLessThan(second.first(Outcome.STARTED).offset());
@@ -206,16 +206,34 @@ class ConsumerTests {
                 KafkaTestClient.cloudEvent(invalid, REQUESTED, clusterId.toString()));
         String good = Outcome.request(clusterId, Spec.sandbox());
 
-        assertThat(Outcome.await(clusterId, good, SECRET).result()).isEqualTo(VALIDATED);
+        assertThat(Outcome.await(clusterId, good).result()).isEqualTo(VALIDATED);
         var dead = kafka.read("byoc.cluster-events.dlq", r -> clusterId.toString().equals(r.key()), found -> found.size() >= 2,
                 Duration.ofSeconds(20));
         assertThat(dead).extracting(r -> KafkaTestClient.header(r, "ce_id")).containsExactly(notJson, invalid);
         assertThat(KafkaTestClient.header(dead.get(0), "dead-letter-reason")).contains("not valid JSON");
-        assertThat(KafkaTestClient.header(dead.get(1), "dead-letter-reason")).contains("schema byoc.cluster.requested.v1");
+        assertThat(KafkaTestClient.header(dead.get(1), "dead-letter-reason")).contains("schema byoc.cluster.requested.v2");
         // nothing was published for them: the good record came after both and is answered
         var answers = kafka.read(Outcome.EVENTS, r -> clusterId.toString().equals(r.key())
                 && String.valueOf(Outcome.type(r)).startsWith("byoc.cluster.validat"), found -> false, Duration.ofSeconds(2));
         assertThat(answers).extracting(r -> Outcome.data(r).path("causeEventId").asText()).containsOnly(good);
+    }
+
+    @Test
+    void aV2RequestThatCarriesAnExternalIdIsDeadLetteredAndNeverActedOn() {
+        // v2 forbids spec.externalId: a producer still sending one is refused, not half-trusted
+        String carrying = Outcome.send(REQUESTED, clusterId, Spec.sandbox().requested(clusterId, "customer-chosen-id-0001"));
+        String good = Outcome.request(clusterId, Spec.sandbox());
+
+        assertThat(Outcome.await(clusterId, good).result()).isEqualTo(VALIDATED);
+        var dead = KafkaTestClient.shared().read("byoc.cluster-events.dlq", r -> carrying.equals(KafkaTestClient.header(r, "ce_id")),
+                found -> !found.isEmpty(), Duration.ofSeconds(20));
+        assertThat(dead).hasSize(1);
+        assertThat(KafkaTestClient.header(dead.get(0), "dead-letter-reason")).contains("schema byoc.cluster.requested.v2");
+        var answers = KafkaTestClient.shared().read(Outcome.EVENTS, r -> clusterId.toString().equals(r.key())
+                && carrying.equals(Outcome.data(r).path("causeEventId").asText()), found -> false, Duration.ofSeconds(2));
+        assertThat(answers).isEmpty();
+        server().verify(0, Stubs.assumeRoleWith("customer-chosen-id-0001"));
+        server().verify(1, Stubs.assumeRoleWith(AwsStandIn.externalIdOf(AwsStandIn.OWNER)));
     }
 
     @Test
@@ -225,11 +243,13 @@ class ConsumerTests {
         String requested = Outcome.request(clusterId, spec);
 
         // the request behind it is answered, so the forced delete was handled before
-        assertThat(Outcome.await(clusterId, requested, SECRET).result()).isEqualTo(VALIDATED);
+        assertThat(Outcome.await(clusterId, requested).result()).isEqualTo(VALIDATED);
         var answers = KafkaTestClient.shared().read(Outcome.EVENTS, r -> clusterId.toString().equals(r.key())
                 && forced.equals(Outcome.data(r).path("causeEventId").asText()), found -> false, Duration.ofSeconds(2));
         assertThat(answers).isEmpty();
         server().verify(0, anyRequestedFor(urlPathMatching("/byoc-demo-01-bucket/?")).withQueryParam("list-type",
                 com.github.tomakehurst.wiremock.client.WireMock.equalTo("2")));
+        // one AssumeRole with the issued ID: the request's; the forced delete assumed nothing
+        server().verify(1, Stubs.assumeRoleWith(AwsStandIn.externalIdOf(AwsStandIn.OWNER)));
     }
 }

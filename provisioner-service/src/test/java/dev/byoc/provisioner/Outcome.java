@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.byoc.contracts.Json;
 import dev.byoc.contracts.envelope.EventIds;
 import dev.byoc.contracts.envelope.SchemaValidator;
+import dev.byoc.testsupport.AwsStandIn;
 import dev.byoc.testsupport.KafkaTestClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,15 +19,22 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * What the provisioner published on byoc.cluster-events in answer to one input event, read with a
  * plain consumer. Reading it already asserts the envelope: every record validates against its
  * contract schema, carries the CloudEvents headers with ce_id = EventIds.derived(input id, type),
- * subject and key = cluster id, and never contains the full external ID.
+ * subject and key = cluster id, and never contains the issued external ID of any test user.
  */
 record Outcome(String causeId, List<ConsumerRecord<String, String>> records) {
     static final String EVENTS = "byoc.cluster-events";
+    static final String REQUESTED = "byoc.cluster.requested.v2";
+    static final String UPDATED = "byoc.cluster.updated.v2";
+    static final String DELETED = "byoc.cluster.deleted.v2";
+    static final String REQUESTED_V1 = "byoc.cluster.requested.v1";
     static final String STARTED = "byoc.cluster.validation-started.v1";
     static final String VALIDATED = "byoc.cluster.validated.v1";
     static final String FAILED = "byoc.cluster.validation-failed.v1";
     static final String TORN_DOWN = "byoc.cluster.teardown-completed.v1";
     private static final Set<String> FINAL = Set.of(VALIDATED, FAILED, TORN_DOWN);
+    /** The issued IDs of every user the tests use: none may ever appear in an output. */
+    static final List<String> ISSUED_IDS = List.of(AwsStandIn.externalIdOf(AwsStandIn.OWNER),
+            AwsStandIn.externalIdOf(AwsStandIn.SECOND_OWNER), AwsStandIn.externalIdOf(Spec.STRANGER));
 
     /** Produces one event with CloudEvents headers (id {@code ceId}), keyed by the cluster id. */
     static void send(String type, String ceId, UUID clusterId, String json) {
@@ -41,11 +49,11 @@ record Outcome(String causeId, List<ConsumerRecord<String, String>> records) {
     }
 
     static String request(UUID clusterId, Spec spec) {
-        return send("byoc.cluster.requested.v1", clusterId, spec.requested(clusterId));
+        return send(REQUESTED, clusterId, spec.requested(clusterId));
     }
 
     /** Waits for {@code finals} final answers (validated, validation-failed or teardown-completed) to {@code causeId}. */
-    static Outcome await(UUID clusterId, String causeId, String secret, int finals, Duration timeout) {
+    static Outcome await(UUID clusterId, String causeId, int finals, Duration timeout) {
         List<ConsumerRecord<String, String>> found = KafkaTestClient.shared().read(EVENTS,
                 r -> clusterId.toString().equals(r.key()) && causeId.equals(data(r).path("causeEventId").asText(null)),
                 records -> records.stream().filter(r -> FINAL.contains(type(r))).count() >= finals, timeout);
@@ -61,15 +69,17 @@ record Outcome(String causeId, List<ConsumerRecord<String, String>> records) {
             assertThat(KafkaTestClient.header(r, "ce_subject")).isEqualTo(clusterId.toString());
             assertThat(KafkaTestClient.header(r, "ce_time")).isNotBlank();
             assertThat(KafkaTestClient.header(r, "content-type")).startsWith("application/json");
-            if (secret != null) {
-                assertThat(r.value()).as("the external ID never leaves in full").doesNotContain(secret);
+            for (String issued : ISSUED_IDS) {
+                assertThat(r.value()).as("no issued external ID ever leaves in full").doesNotContain(issued);
+                r.headers().forEach(h -> assertThat(h.value() == null ? "" : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8))
+                        .as("header %s", h.key()).doesNotContain(issued));
             }
         }
         return new Outcome(causeId, found);
     }
 
-    static Outcome await(UUID clusterId, String causeId, String secret) {
-        return await(clusterId, causeId, secret, 1, Duration.ofSeconds(60));
+    static Outcome await(UUID clusterId, String causeId) {
+        return await(clusterId, causeId, 1, Duration.ofSeconds(60));
     }
 
     static String type(ConsumerRecord<String, String> record) {

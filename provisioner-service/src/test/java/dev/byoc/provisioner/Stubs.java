@@ -16,6 +16,9 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import dev.byoc.testsupport.AwsStandIn;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 
 /**
  * Scenario stubs on top of the AWS sandbox, speaking each service's real protocol: STS query/XML,
@@ -25,7 +28,6 @@ import dev.byoc.testsupport.AwsStandIn;
 final class Stubs {
     static final int SCENARIO = 1;
     static final int BASELINE = 5;
-    static final String ROLE_ARN_FORM = "RoleArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Fbyoc-demo-01";
     static final String ASSUMED_KEY = "Credential=ASIASANDBOXDEMO00001/";
     static final String BUCKET_PATH = "/" + AwsStandIn.BUCKET;
 
@@ -43,13 +45,73 @@ final class Stubs {
     // ------------------------------------------------------------------ STS (query protocol, XML)
 
     static MappingBuilder assumeRole() {
+        return assumeRole(AwsStandIn.ROLE_ARN);
+    }
+
+    static MappingBuilder assumeRole(String roleArn) {
         return post(urlPathEqualTo("/")).withRequestBody(matching("(?s)(.*&)?Action=AssumeRole(&.*)?"))
-                .withRequestBody(containing(ROLE_ARN_FORM));
+                .withRequestBody(containing(roleArnForm(roleArn)));
+    }
+
+    /** How the SDK writes the role ARN in the AssumeRole form body. */
+    static String roleArnForm(String roleArn) {
+        return "RoleArn=" + URLEncoder.encode(roleArn, StandardCharsets.UTF_8);
     }
 
     static RequestPatternBuilder assumeRoleRequests() {
         return RequestPatternBuilder.newRequestPattern(com.github.tomakehurst.wiremock.http.RequestMethod.POST, urlPathEqualTo("/"))
                 .withRequestBody(matching("(?s)(.*&)?Action=AssumeRole(&.*)?"));
+    }
+
+    static RequestPatternBuilder assumeRoleRequests(String roleArn) {
+        return assumeRoleRequests().withRequestBody(containing(roleArnForm(roleArn)));
+    }
+
+    /** AssumeRole calls that sent {@code externalId}. */
+    static RequestPatternBuilder assumeRoleWith(String externalId) {
+        return assumeRoleRequests().withRequestBody(containing("ExternalId=" + externalId));
+    }
+
+    /**
+     * A role of this test only, in the sandbox account, whose trust policy has no sts:ExternalId
+     * condition: AssumeRole succeeds with any external ID and with none (the demo role's
+     * credentials, so anything done with them would work and show in the journal).
+     */
+    static String openRole(UUID clusterId) {
+        String arn = "arn:aws:iam::" + AwsStandIn.ACCOUNT + ":role/byoc-open-" + clusterId.toString().substring(0, 8);
+        stub(assumeRole(arn).atPriority(SCENARIO).willReturn(assumedRoleCredentials()));
+        return arn;
+    }
+
+    /** Every request signed with the sandbox's assumed-role credentials: STS, EKS, S3 and Service Quotas in the account. */
+    static RequestPatternBuilder signedWithTheAssumedRole() {
+        return com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.anyUrl())
+                .withHeader("Authorization", containing(ASSUMED_KEY));
+    }
+
+    /** Every S3 request on {@code bucket} (path style), bucket or object. */
+    static RequestPatternBuilder bucketRequests(String bucket) {
+        return com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(urlPathMatching("/" + bucket + "(/.*)?"));
+    }
+
+    /** GetCallerIdentity signed with the platform's own credentials (not an assumed role's). */
+    static MappingBuilder platformCallerIdentity() {
+        return post(urlPathEqualTo("/")).withHeader("Authorization", notContaining("Credential=ASIASANDBOX"))
+                .withRequestBody(matching("(?s)(.*&)?Action=GetCallerIdentity(&.*)?"));
+    }
+
+    static RequestPatternBuilder platformCallerIdentityRequests() {
+        return RequestPatternBuilder.newRequestPattern(com.github.tomakehurst.wiremock.http.RequestMethod.POST, urlPathEqualTo("/"))
+                .withHeader("Authorization", notContaining("Credential=ASIASANDBOX"))
+                .withRequestBody(matching("(?s)(.*&)?Action=GetCallerIdentity(&.*)?"));
+    }
+
+    static ResponseDefinitionBuilder callerIdentityOf(String arn, String account) {
+        return aResponse().withStatus(200).withHeader("Content-Type", "text/xml").withBody("""
+                <GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+                  <GetCallerIdentityResult><Arn>%s</Arn><UserId>AIDASCENARIO0000001</UserId><Account>%s</Account></GetCallerIdentityResult>
+                  <ResponseMetadata><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></ResponseMetadata>
+                </GetCallerIdentityResponse>""".formatted(arn, account));
     }
 
     static RequestPatternBuilder callerIdentityWithAssumedRole() {

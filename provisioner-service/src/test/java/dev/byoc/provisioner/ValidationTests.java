@@ -21,39 +21,83 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.byoc.contracts.tenant.ExternalIds;
+import dev.byoc.provisioner.aws.PlatformIdentity;
+import dev.byoc.provisioner.validation.AccessValidator;
 import dev.byoc.testsupport.AwsResource;
 import dev.byoc.testsupport.AwsStandIn;
 import dev.byoc.testsupport.KafkaResource;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.net.URL;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The six checks of DESIGN §6 through the real service: a requested event produced by a plain
  * producer, the real AWS SDK against the WireMock stand-in (sandbox account plus one scenario stub
  * per test), and the answer read back from byoc.cluster-events with every check's exact status.
+ * The tenant boundary: the role is assumed with the owner's issued external ID only, never in the
+ * platform's own account, and nothing is done in an account whose trust policy is open.
  */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
 @WithTestResource(AwsResource.class)
 class ValidationTests {
     static final String ROLE = AwsStandIn.ROLE_ARN;
-    static final String PLATFORM_PRINCIPAL = "arn:aws:iam::999999999999:user/byoc-platform";
+    static final String PLATFORM_PRINCIPAL = AwsStandIn.PLATFORM_PRINCIPAL_ARN;
+    static final String ADMIN_ID = AwsStandIn.externalIdOf(AwsStandIn.OWNER);
+    static final String BOB_ID = AwsStandIn.externalIdOf(AwsStandIn.SECOND_OWNER);
 
     UUID clusterId;
+
+    @Inject
+    PlatformIdentity platformIdentity;
+
+    // relative to the management root path (/q): this is /q/metrics on the management port
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metrics;
 
     @BeforeEach
     void sandbox() {
         AwsStandIn.shared().reset();
         Stubs.quotasAtRecommendations();
         clusterId = UUID.randomUUID();
+        platformIdentity.forgetCallerIdentity();
+    }
+
+    @AfterEach
+    void forgetScenarioIdentity() {
+        // a test may have given the platform's credentials another account: the next one learns the sandbox's again
+        platformIdentity.forgetCallerIdentity();
     }
 
     Outcome validate(Spec spec) {
         String cause = Outcome.request(clusterId, spec);
-        return Outcome.await(clusterId, cause, spec.externalId());
+        return Outcome.await(clusterId, cause);
+    }
+
+    /** The confused-deputy stops: no call at all with the assumed credentials, so no S3 probe and no quota read. */
+    static void assertNothingDoneInTheAccount() {
+        assertThat(server().findAll(Stubs.signedWithTheAssumedRole())).extracting(LoggedRequest::getUrl).isEmpty();
+        assertThat(server().findAll(Stubs.bucketRequests(AwsStandIn.BUCKET))).extracting(LoggedRequest::getUrl).isEmpty();
+        server().verify(0, Stubs.quotaRequests());
+    }
+
+    /** The four checks after external-id-enforced, skipped because the trust policy is open. */
+    static void assertSkippedForAnOpenTrustPolicy(Outcome outcome, String roleArn) {
+        for (String id : new String[] {"account-matches", "eks-cluster", "s3-bucket", "quotas"}) {
+            assertThat(outcome.message(id)).isEqualTo("the trust policy is open to any caller; the platform does not act "
+                    + "in this account until it requires the external ID");
+            assertThat(outcome.remediation(id)).contains("sts:ExternalId").contains(roleArn);
+        }
+        assertThat(outcome.data().path("reason").asText()).startsWith("validation failed: external-id-enforced:");
     }
 
     @Test
@@ -62,7 +106,8 @@ class ValidationTests {
 
         assertThat(outcome.types()).containsExactly(Outcome.STARTED, VALIDATED);
         assertThat(outcome.statuses()).containsExactly(checks("pass", "pass", "pass", "pass", "pass", "pass").toArray(String[]::new));
-        assertThat(outcome.message("assume-role")).contains(ROLE).contains("…7f3a").doesNotContain("attempts");
+        assertThat(outcome.message("assume-role")).contains(ROLE).contains("with external ID " + ExternalIds.mask(ADMIN_ID))
+                .contains("issued to admin").doesNotContain("attempts");
         assertThat(outcome.message("external-id-enforced")).contains("refused without the external ID and with a wrong one");
         assertThat(outcome.message("account-matches")).contains("111122223333");
         assertThat(outcome.message("eks-cluster")).isEqualTo("EKS cluster demo-01 in us-east-1 is ACTIVE");
@@ -72,37 +117,57 @@ class ValidationTests {
         assertThat(outcome.data().has("reason")).isFalse();
         assertThat(outcome.data().path("checks")).allSatisfy(c -> assertThat(c.has("remediation")).isTrue());
 
-        // the probe object is written and removed under byoc/, and nothing outside byoc/ is touched
-        String probe = "/byoc-demo-01-bucket/byoc/\\.probe-" + clusterId;
+        assertThat(outcome.message("s3-bucket")).contains("under byoc/" + clusterId + "/");
+        // the role was assumed with admin's issued ID: the sandbox's trust policy accepts no other
+        server().verify(1, Stubs.assumeRoleWith(ADMIN_ID));
+
+        // the probe object is written and removed under the cluster's own prefix, and nothing else is touched
+        String probe = "/byoc-demo-01-bucket/byoc/" + clusterId + "/\\.probe";
         server().verify(1, putRequestedFor(urlPathMatching(probe)));
         server().verify(1, deleteRequestedFor(urlPathMatching(probe)));
         assertThat(server().findAll(anyRequestedFor(urlPathMatching("/byoc-demo-01-bucket/.+"))))
-                .extracting(LoggedRequest::getUrl).allSatisfy(url -> assertThat(url).startsWith("/byoc-demo-01-bucket/byoc/"));
+                .extracting(LoggedRequest::getUrl).hasSize(2)
+                .allSatisfy(url -> assertThat(url).startsWith("/byoc-demo-01-bucket/byoc/" + clusterId + "/"));
         server().verify(0, Stubs.postQuota("L-417A185B"));
         server().verify(1, Stubs.postQuota("L-DB2E81BA"));
 
-        given().get("/q/metrics").then().statusCode(200)
+        given().get(metrics).then().statusCode(200)
                 .body(containsString("byoc_provisioner_checks_total{check=\"assume-role\",status=\"pass\"}"))
                 .body(containsString("byoc_provisioner_validation_seconds_count{result=\"validated\"}"))
                 .body(containsString("byoc_provisioner_work_pending"));
     }
 
     @Test
-    void wrongExternalIdFailsAssumeRoleAfterRetryingAndSkipsTheRest() {
-        Spec spec = Spec.sandbox().externalId("wrong-external-id-0000");
-        Outcome outcome = validate(spec);
+    void userBRegisteringUserAsRoleFailsAssumeRoleWithBsIssuedIdAndNothingIsDoneInAsAccount() {
+        Outcome outcome = validate(Spec.sandbox().owner(AwsStandIn.SECOND_OWNER));
 
         assertThat(outcome.types()).containsExactly(Outcome.STARTED, FAILED);
         assertThat(outcome.statuses()).containsExactly(
                 checks("fail", "skipped", "skipped", "skipped", "skipped", "skipped").toArray(String[]::new));
-        assertThat(outcome.message("assume-role")).contains("cannot assume " + ROLE + " with external ID …0000")
+        assertThat(outcome.message("assume-role")).contains("cannot assume " + ROLE + " with external ID " + ExternalIds.mask(BOB_ID))
                 .contains("AccessDenied").contains("attempts over");
-        assertThat(outcome.remediation("assume-role")).contains(PLATFORM_PRINCIPAL).contains("sts:ExternalId").contains(ROLE);
+        assertThat(outcome.remediation("assume-role")).contains(PLATFORM_PRINCIPAL).contains("sts:ExternalId").contains(ROLE)
+                .contains("yours ends " + ExternalIds.mask(BOB_ID)).contains("byoc clusters prerequisites");
         assertThat(outcome.message("quotas")).contains("assume-role failed");
         assertThat(outcome.data().path("reason").asText()).startsWith("validation failed: assume-role: cannot assume");
-        // AccessDenied is retried (IAM may still be propagating), then given up
-        assertThat(server().findAll(Stubs.assumeRoleRequests().withRequestBody(containing("ExternalId=wrong-external-id-0000"))))
-                .hasSizeGreaterThan(1);
+        // AccessDenied is retried (IAM may still be propagating), then given up; only ever with B's issued ID
+        assertThat(server().findAll(Stubs.assumeRoleWith(BOB_ID))).hasSizeGreaterThan(1);
+        server().verify(0, Stubs.assumeRoleWith(ADMIN_ID));
+        assertNothingDoneInTheAccount();
+    }
+
+    @Test
+    void userBsOwnRoleIsValidatedWithBsIssuedId() {
+        Outcome outcome = validate(Spec.sandbox().owner(AwsStandIn.SECOND_OWNER).roleArn(AwsStandIn.SECOND_ROLE_ARN)
+                .bucket(AwsStandIn.SECOND_BUCKET));
+
+        assertThat(outcome.types()).containsExactly(Outcome.STARTED, VALIDATED);
+        assertThat(outcome.statuses()).containsExactly(checks("pass", "pass", "pass", "pass", "pass", "pass").toArray(String[]::new));
+        assertThat(outcome.message("assume-role")).contains(AwsStandIn.SECOND_ROLE_ARN).contains(ExternalIds.mask(BOB_ID));
+        assertThat(outcome.message("account-matches")).contains(AwsStandIn.SECOND_ACCOUNT);
+        server().verify(1, Stubs.assumeRoleWith(BOB_ID));
+        server().verify(0, Stubs.assumeRoleWith(ADMIN_ID));
+        server().verify(1, putRequestedFor(urlPathMatching("/" + AwsStandIn.SECOND_BUCKET + "/byoc/" + clusterId + "/\\.probe")));
     }
 
     @Test
@@ -111,11 +176,13 @@ class ValidationTests {
         Outcome outcome = validate(Spec.sandbox());
 
         assertThat(outcome.types()).containsExactly(Outcome.STARTED, FAILED);
-        assertThat(outcome.statuses()).containsExactly(checks("pass", "fail", "pass", "pass", "pass", "pass").toArray(String[]::new));
+        assertThat(outcome.statuses()).containsExactly(
+                checks("pass", "fail", "skipped", "skipped", "skipped", "skipped").toArray(String[]::new));
         assertThat(outcome.message("external-id-enforced")).contains("can be assumed without an external ID")
                 .contains("confused deputy");
         assertThat(outcome.remediation("external-id-enforced")).contains("sts:ExternalId").contains(ROLE);
-        assertThat(outcome.data().path("reason").asText()).startsWith("validation failed: external-id-enforced:");
+        assertSkippedForAnOpenTrustPolicy(outcome, ROLE);
+        assertNothingDoneInTheAccount();
     }
 
     @Test
@@ -124,9 +191,28 @@ class ValidationTests {
                 .willReturn(Stubs.assumedRoleCredentials()));
         Outcome outcome = validate(Spec.sandbox());
 
-        assertThat(outcome.statuses()).containsExactly(checks("pass", "fail", "pass", "pass", "pass", "pass").toArray(String[]::new));
+        assertThat(outcome.statuses()).containsExactly(
+                checks("pass", "fail", "skipped", "skipped", "skipped", "skipped").toArray(String[]::new));
         assertThat(outcome.message("external-id-enforced")).contains("with a wrong external ID");
         assertThat(outcome.result()).isEqualTo(FAILED);
+        assertSkippedForAnOpenTrustPolicy(outcome, ROLE);
+        assertNothingDoneInTheAccount();
+    }
+
+    @Test
+    void aRoleAssumableWithAnyOrNoExternalIdEndsFailedAndThePlatformDoesNothingInItsAccount() {
+        String open = Stubs.openRole(clusterId);
+        Outcome outcome = validate(Spec.sandbox().roleArn(open));
+
+        assertThat(outcome.types()).containsExactly(Outcome.STARTED, FAILED);
+        assertThat(outcome.statuses()).containsExactly(
+                checks("pass", "fail", "skipped", "skipped", "skipped", "skipped").toArray(String[]::new));
+        assertThat(outcome.message("external-id-enforced")).contains("can be assumed without an external ID");
+        assertSkippedForAnOpenTrustPolicy(outcome, open);
+        // assumed once with the issued ID and once without (the probe that found it open), and that is all
+        assertThat(server().findAll(Stubs.assumeRoleRequests(open))).hasSize(2);
+        assertNothingDoneInTheAccount();
+        assertThat(server().findAll(anyRequestedFor(urlPathMatching("/byoc-.*")))).isEmpty();
     }
 
     @Test
@@ -135,7 +221,7 @@ class ValidationTests {
         String[] states = {STARTED, "denied-1", "denied-2", "denied-3"};
         for (int i = 0; i < 3; i++) {
             stub(Stubs.assumeRole().atPriority(SCENARIO).inScenario(scenario).whenScenarioStateIs(states[i])
-                    .withRequestBody(containing("ExternalId=" + AwsStandIn.EXTERNAL_ID))
+                    .withRequestBody(containing("ExternalId=" + ADMIN_ID))
                     .withRequestBody(containing("RoleSessionName=byoc-" + clusterId))
                     .willReturn(Stubs.accessDenied()).willSetStateTo(states[i + 1]));
         }
@@ -144,8 +230,97 @@ class ValidationTests {
         assertThat(outcome.types()).containsExactly(Outcome.STARTED, VALIDATED);
         assertThat(outcome.statuses()).containsExactly(checks("pass", "pass", "pass", "pass", "pass", "pass").toArray(String[]::new));
         assertThat(outcome.message("assume-role")).contains("after 4 attempts").contains("propagating");
-        assertThat(server().findAll(Stubs.assumeRoleRequests()
-                .withRequestBody(containing("ExternalId=" + AwsStandIn.EXTERNAL_ID)))).hasSize(4);
+        assertThat(server().findAll(Stubs.assumeRoleWith(ADMIN_ID))).hasSize(4);
+    }
+
+    @Test
+    void aLegacyV1RequestIsValidatedWithTheOwnersIssuedIdAndNotTheOneItCarries() {
+        String carried = "customer-chosen-external-id-4242";
+        String cause = Outcome.send(Outcome.REQUESTED_V1, clusterId, Spec.sandbox().requested(clusterId, carried));
+        Outcome outcome = Outcome.await(clusterId, cause);
+
+        assertThat(outcome.types()).containsExactly(Outcome.STARTED, VALIDATED);
+        assertThat(outcome.statuses()).containsExactly(checks("pass", "pass", "pass", "pass", "pass", "pass").toArray(String[]::new));
+        assertThat(outcome.message("assume-role")).contains(ExternalIds.mask(ADMIN_ID)).doesNotContain("4242");
+        server().verify(1, Stubs.assumeRoleWith(ADMIN_ID));
+        server().verify(0, Stubs.assumeRoleWith(carried));
+        assertThat(outcome.records()).allSatisfy(r -> assertThat(r.value()).doesNotContain(carried));
+    }
+
+    @Test
+    void aLegacyV1RecordCarryingUserAsIdUnderUserBIsAssumedWithBsIdOnly() {
+        // a v1 record on the log holds A's real external ID, but the cluster belongs to B: the ID it carries buys nothing
+        String cause = Outcome.send(Outcome.REQUESTED_V1, clusterId,
+                Spec.sandbox().owner(AwsStandIn.SECOND_OWNER).requested(clusterId, ADMIN_ID));
+        Outcome outcome = Outcome.await(clusterId, cause);
+
+        assertThat(outcome.result()).isEqualTo(FAILED);
+        assertThat(outcome.statuses()).containsExactly(
+                checks("fail", "skipped", "skipped", "skipped", "skipped", "skipped").toArray(String[]::new));
+        server().verify(0, Stubs.assumeRoleWith(ADMIN_ID));
+        assertThat(server().findAll(Stubs.assumeRoleWith(BOB_ID))).isNotEmpty();
+        assertNothingDoneInTheAccount();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {AwsStandIn.PLATFORM_ACCOUNT, "777777777777"})
+    void aRoleInThePlatformsOwnAccountIsRefusedAndNeverAssumed(String platformAccount) {
+        // 999999999999: the account of byoc.aws.platform-principal-arn (and of the sandbox's platform credentials);
+        // 777777777777: listed in byoc.aws.platform-account-ids (%test)
+        String role = "arn:aws:iam::" + platformAccount + ":role/byoc-platform-admin";
+        stub(Stubs.assumeRole(role).atPriority(SCENARIO).willReturn(Stubs.assumedRoleCredentials()));
+        Outcome outcome = validate(Spec.sandbox().roleArn(role));
+
+        assertThat(outcome.types()).containsExactly(Outcome.STARTED, FAILED);
+        assertThat(outcome.statuses()).containsExactly(
+                checks("fail", "skipped", "skipped", "skipped", "skipped", "skipped").toArray(String[]::new));
+        assertThat(outcome.message("assume-role")).contains(role).contains("platform's own AWS account " + platformAccount)
+                .contains("never assumes");
+        assertThat(outcome.remediation("assume-role")).contains("your own AWS account");
+        assertThat(outcome.message("s3-bucket")).contains("did not assume the role");
+        server().verify(0, Stubs.assumeRoleRequests(role));
+        server().verify(0, Stubs.assumeRoleRequests());
+        assertNothingDoneInTheAccount();
+    }
+
+    @Test
+    void theAccountOfThePlatformsCredentialsIsRefusedToo() {
+        // the platform's credentials turn out to live in 121212121212, which no setting names
+        stub(Stubs.platformCallerIdentity().atPriority(SCENARIO)
+                .willReturn(Stubs.callerIdentityOf("arn:aws:iam::121212121212:user/byoc-platform", "121212121212")));
+        String role = "arn:aws:iam::121212121212:role/byoc-platform-admin";
+        stub(Stubs.assumeRole(role).atPriority(SCENARIO).willReturn(Stubs.assumedRoleCredentials()));
+        Outcome refused = validate(Spec.sandbox().roleArn(role));
+
+        assertThat(refused.statuses()).containsExactly(
+                checks("fail", "skipped", "skipped", "skipped", "skipped", "skipped").toArray(String[]::new));
+        assertThat(refused.message("assume-role")).contains("platform's own AWS account 121212121212");
+        server().verify(0, Stubs.assumeRoleRequests(role));
+
+        // the configured principal's account stays refused while the credentials are elsewhere
+        clusterId = UUID.randomUUID();
+        String principalsAccount = "arn:aws:iam::" + AwsStandIn.PLATFORM_ACCOUNT + ":role/byoc-platform-admin";
+        assertThat(validate(Spec.sandbox().roleArn(principalsAccount)).message("assume-role"))
+                .contains("platform's own AWS account " + AwsStandIn.PLATFORM_ACCOUNT);
+        // the caller identity was asked once and cached
+        server().verify(1, Stubs.platformCallerIdentityRequests());
+        assertNothingDoneInTheAccount();
+    }
+
+    @Test
+    void whenThePlatformsOwnAccountCannotBeLearntNothingIsAssumed() {
+        stub(Stubs.platformCallerIdentity().atPriority(SCENARIO).willReturn(Stubs.stsError(403, "InvalidClientTokenId",
+                "The security token included in the request is invalid.")));
+        Outcome outcome = validate(Spec.sandbox());
+
+        assertThat(outcome.result()).isEqualTo(FAILED);
+        assertThat(outcome.statuses()).containsExactly(
+                checks("fail", "skipped", "skipped", "skipped", "skipped", "skipped").toArray(String[]::new));
+        assertThat(outcome.message("assume-role")).contains("could not make sure " + ROLE + " is outside the platform's own AWS account")
+                .contains("InvalidClientTokenId");
+        assertThat(outcome.remediation("assume-role")).contains("platform problem");
+        server().verify(0, Stubs.assumeRoleRequests());
+        assertNothingDoneInTheAccount();
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.byoc.provisioner.aws;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -11,7 +12,10 @@ import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
 import software.amazon.awssdk.services.sts.model.Credentials;
 import software.amazon.awssdk.services.sts.model.StsException;
 
-/** Assumes the customer's role with the external ID; retries AccessDenied while IAM settles. */
+/**
+ * Assumes the customer's role with the owner's issued external ID (retrying AccessDenied while IAM
+ * settles), and probes whether the role's trust policy really requires it.
+ */
 public final class RoleSession {
     private RoleSession() {
     }
@@ -50,6 +54,44 @@ public final class RoleSession {
                 backoff = Math.min(backoff * 2, 10_000);
             }
         }
+    }
+
+    /** What the trust-policy probe found. */
+    public enum Trust {
+        /** AssumeRole without an external ID and with a wrong one were both refused with AccessDenied. */
+        ENFORCED,
+        /** One of them succeeded: anyone who learns the role ARN could make the platform act there. */
+        OPEN,
+        /** One of them answered something else than AccessDenied: not confirmed either way. */
+        UNCONFIRMED
+    }
+
+    /** @param finding what was tried and what it answered ("the role can be assumed without an external ID") */
+    public record TrustProbe(Trust trust, String finding) {
+    }
+
+    /**
+     * The confused-deputy probe, shared by validation ({@code external-id-enforced}) and teardown,
+     * which runs it again at the moment of acting: AssumeRole without an external ID, then with a
+     * random wrong one, must both answer AccessDenied. Credentials obtained by a probe that
+     * succeeds are dropped unused.
+     *
+     * @throws software.amazon.awssdk.core.exception.SdkClientException when STS could not be called at all
+     */
+    public static TrustProbe probeTrust(StsClient platform, String roleArn, String sessionName) {
+        for (String probe : new String[] {null, "byoc-wrong-" + UUID.randomUUID()}) {
+            String tried = probe == null ? "without an external ID" : "with a wrong external ID";
+            try {
+                assume(platform, roleArn, probe, sessionName);
+                return new TrustProbe(Trust.OPEN, "the role can be assumed " + tried);
+            } catch (AwsServiceException e) {
+                if (!"AccessDenied".equals(code(e))) {
+                    return new TrustProbe(Trust.UNCONFIRMED, "AssumeRole " + tried + " answered " + describe(e)
+                            + " instead of AccessDenied");
+                }
+            }
+        }
+        return new TrustProbe(Trust.ENFORCED, "AssumeRole is refused without the external ID and with a wrong one");
     }
 
     /** The service's own words (without the SDK's "(Service: …, Status Code: …)" suffix). */

@@ -39,7 +39,9 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * requested/updated → validate; deleted → teardown.
+ * requested/updated → validate; deleted → teardown (both versions of each: a legacy {@code .v1}
+ * event maps to the same record, and its spec's externalId is never read). The role is always
+ * assumed with the external ID issued to the event's {@code owner}.
  *
  * <p>Records are classified on the consumer's event loop (cheap: headers, JSON, schema). Work is
  * handed to a {@link ClusterWorkQueue}: clusters are served concurrently (at most
@@ -122,10 +124,12 @@ public class ClusterEventsConsumer {
 
     private Work work(IncomingEvent.Accepted accepted) {
         if (accepted.data() instanceof ClusterRequested requested) {
-            return new Work(requested.clusterId(), () -> validate(accepted.id(), requested.clusterId(), requested.spec()));
+            return new Work(requested.clusterId(), () -> validate(accepted.id(), requested.clusterId(), requested.owner(),
+                    requested.spec()));
         }
         if (accepted.data() instanceof ClusterUpdated updated) {
-            return new Work(updated.clusterId(), () -> validate(accepted.id(), updated.clusterId(), updated.spec()));
+            return new Work(updated.clusterId(), () -> validate(accepted.id(), updated.clusterId(), updated.owner(),
+                    updated.spec()));
         }
         if (accepted.data() instanceof ClusterDeleted deleted && !deleted.force()) {
             return new Work(deleted.clusterId(), () -> tearDown(accepted.id(), deleted));
@@ -153,10 +157,10 @@ public class ClusterEventsConsumer {
         }
     }
 
-    private void validate(String causeId, UUID clusterId, ClusterSpec spec) throws InterruptedException {
+    private void validate(String causeId, UUID clusterId, String owner, ClusterSpec spec) throws InterruptedException {
         Timer.Sample timer = Timer.start(metrics);
         publish(causeId, clusterId, new ValidationStarted(clusterId, causeId, Instant.now()));
-        AccessValidator.Report report = validator.validate(clusterId, spec);
+        AccessValidator.Report report = validator.validate(clusterId, owner, spec);
         if (queue.closing()) {
             throw new InterruptedException("shutting down");
         }
@@ -181,7 +185,7 @@ public class ClusterEventsConsumer {
     }
 
     private void tearDown(String causeId, ClusterDeleted deleted) throws InterruptedException {
-        Teardown.Report report = teardown.run(deleted.clusterId(), deleted.spec());
+        Teardown.Report report = teardown.run(deleted.clusterId(), deleted.owner(), deleted.spec());
         if (queue.closing()) {
             throw new InterruptedException("shutting down");
         }

@@ -3,12 +3,16 @@ package dev.byoc.provisioner.teardown;
 import dev.byoc.contracts.event.ClusterSpec;
 import dev.byoc.contracts.event.TeardownCompleted.LeftBehind;
 import dev.byoc.contracts.spec.SpecRules;
+import dev.byoc.contracts.tenant.ExternalIds;
 import dev.byoc.provisioner.aws.AwsClients;
+import dev.byoc.provisioner.aws.ExternalIdIssuer;
+import dev.byoc.provisioner.aws.PlatformIdentity;
 import dev.byoc.provisioner.aws.RoleSession;
 import dev.byoc.provisioner.validation.AccessValidator;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -21,9 +25,17 @@ import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.Credentials;
 
 /**
- * Removes what the platform created (objects under byoc/ in the bucket, page by page) and lists
+ * Removes what the platform created for one cluster (the objects under {@code byoc/<clusterId>/}
+ * in the bucket, page by page; never another cluster's prefix, even in a shared bucket) and lists
  * what is left. Never gets stuck: a role that can no longer be assumed ends the teardown with
  * everything listed as left behind.
+ *
+ * <p>The tenant boundary, checked at the moment of acting rather than trusted from an earlier
+ * validation (a trust policy may have been opened since): the role is assumed only with the
+ * external ID issued to the cluster's owner, never when it is in the platform's own AWS account,
+ * and nothing is listed or deleted unless AssumeRole without the external ID and with a wrong one
+ * are refused. This is how "teardown never runs for a cluster whose checks never passed
+ * external-id-enforced" is enforced: the same probe, run again right before deleting anything.
  */
 @ApplicationScoped
 public class Teardown {
@@ -35,39 +47,65 @@ public class Teardown {
 
     /**
      * @param outcome {@code clean} (everything the platform wrote is gone), {@code partial} (some objects
-     *                could not be removed) or {@code no-access} (the role could not be assumed)
+     *                could not be removed), {@code no-access} (the role could not be assumed) or
+     *                {@code refused} (the platform would not act: a role in its own account, or a trust
+     *                policy that does not require the external ID)
      */
     public record Report(List<String> removed, List<LeftBehind> leftBehind, String outcome) {
     }
 
     private final AwsClients aws;
+    private final ExternalIdIssuer externalIds;
+    private final PlatformIdentity platformIdentity;
 
-    Teardown(AwsClients aws) {
+    Teardown(AwsClients aws, ExternalIdIssuer externalIds, PlatformIdentity platformIdentity) {
         this.aws = aws;
+        this.externalIds = externalIds;
+        this.platformIdentity = platformIdentity;
     }
 
-    public Report run(UUID clusterId, ClusterSpec spec) {
+    /** @param owner the cluster's owner (from the event): the role is assumed with the external ID issued to them */
+    public Report run(UUID clusterId, String owner, ClusterSpec spec) {
         String bucket = spec.bucketName();
-        String prefixUri = "s3://" + bucket + "/" + AccessValidator.PREFIX + "*";
+        String prefix = AccessValidator.prefix(clusterId);
+        String prefixUri = "s3://" + bucket + "/" + prefix + "*";
+        String yourself = "delete the " + prefix + " prefix yourself (aws s3 rm s3://" + bucket + "/" + prefix
+                + " --recursive) or destroy the bucket";
         List<String> removed = new ArrayList<>();
         List<LeftBehind> left = new ArrayList<>();
         String account = SpecRules.accountOf(spec.roleArn());
+        String externalId = externalIds.issuedTo(owner);
+        String session = "byoc-" + clusterId;
         Credentials credentials;
         try (StsClient sts = aws.platformSts(spec.region())) {
-            credentials = RoleSession.assume(sts, spec.roleArn(), spec.externalId(), "byoc-" + clusterId);
-        } catch (SdkException e) {
-            left.add(new LeftBehind(prefixUri, "the role can no longer be assumed (" + failure(e, "sts:AssumeRole")
-                    + "), so the platform could not remove its objects; delete the byoc/ prefix yourself "
-                    + "(aws s3 rm s3://" + bucket + "/" + AccessValidator.PREFIX + " --recursive) or destroy the bucket"));
-            left.addAll(neverTouched(spec, true));
-            return new Report(removed, left, "no-access");
+            Optional<String> refusal = platformAccount(sts, spec.roleArn());
+            if (refusal.isPresent()) {
+                return notActing(spec, prefixUri, refusal.get() + ", so the platform did not assume it and removed nothing; "
+                        + yourself);
+            }
+            try {
+                credentials = RoleSession.assume(sts, spec.roleArn(), externalId, session);
+            } catch (SdkException e) {
+                left.add(new LeftBehind(prefixUri, "the role can no longer be assumed with external ID "
+                        + ExternalIds.mask(externalId) + " (" + failure(e, "sts:AssumeRole")
+                        + "), so the platform could not remove its objects; " + yourself));
+                left.addAll(neverTouched(spec, true));
+                return new Report(removed, left, "no-access");
+            }
+            // the confused-deputy stop, at the moment of acting: the credentials just obtained stay unused
+            Optional<String> open = openTrust(sts, spec.roleArn(), session);
+            if (open.isPresent()) {
+                return notActing(spec, prefixUri, open.get() + ", so the platform removed nothing; " + yourself
+                        + ", and add the sts:ExternalId condition to the trust policy of " + spec.roleArn()
+                        + " (as it is, anyone who learns the role ARN can make a service act in your account)");
+            }
         }
         long removedCount = 0;
         boolean bucketGone = false;
         try (S3Client s3 = aws.s3(spec.region(), RoleSession.credentials(credentials))) {
-            for (var page : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(AccessValidator.PREFIX)
-                    .expectedBucketOwner(account))) {
-                List<S3Object> objects = page.contents();
+            for (var page : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix).expectedBucketOwner(account))) {
+                // S3 only lists keys under the prefix; checked anyway, because a key outside it is never ours to delete
+                List<S3Object> objects = page.contents().stream().filter(o -> o.key().startsWith(prefix)).toList();
                 if (objects.isEmpty()) {
                     continue;
                 }
@@ -88,19 +126,53 @@ public class Teardown {
                 bucketGone = true;
             } else {
                 left.add(new LeftBehind(prefixUri, "could not list or delete the platform's objects ("
-                        + failure(e, "s3:ListObjectsV2/DeleteObjects") + "); delete the byoc/ prefix yourself"));
+                        + failure(e, "s3:ListObjectsV2/DeleteObjects") + "); " + yourself));
             }
         } catch (SdkClientException e) {
             left.add(new LeftBehind(prefixUri, "could not list or delete the platform's objects ("
-                    + failure(e, "s3:ListObjectsV2/DeleteObjects") + "); delete the byoc/ prefix yourself"));
+                    + failure(e, "s3:ListObjectsV2/DeleteObjects") + "); " + yourself));
         }
         if (removedCount > removed.size()) {
-            removed.add("… and " + (removedCount - removed.size()) + " more objects under s3://" + bucket + "/"
-                    + AccessValidator.PREFIX);
+            removed.add("… and " + (removedCount - removed.size()) + " more objects under s3://" + bucket + "/" + prefix);
         }
         boolean clean = left.isEmpty();
         left.addAll(neverTouched(spec, !bucketGone));
         return new Report(removed, left, clean ? "clean" : "partial");
+    }
+
+    /** The refusal when the role is in the platform's own account, or when that account cannot be learnt (fail closed). */
+    private Optional<String> platformAccount(StsClient sts, String roleArn) {
+        try {
+            return platformIdentity.refusal(sts, roleArn).map(refusal -> "role " + roleArn + " is in the platform's own AWS "
+                    + "account " + SpecRules.accountOf(roleArn) + " (the platform never acts in its own account)");
+        } catch (SdkException e) {
+            return Optional.of("could not make sure " + roleArn + " is outside the platform's own AWS account ("
+                    + failure(e, "sts:GetCallerIdentity") + ")");
+        }
+    }
+
+    /** Why the trust policy does not let the platform act (open to any caller, or not confirmed), if it does not. */
+    private Optional<String> openTrust(StsClient sts, String roleArn, String session) {
+        RoleSession.TrustProbe probe;
+        try {
+            probe = RoleSession.probeTrust(sts, roleArn, session);
+        } catch (SdkException e) {
+            probe = new RoleSession.TrustProbe(RoleSession.Trust.UNCONFIRMED, failure(e, "sts:AssumeRole"));
+        }
+        return switch (probe.trust()) {
+            case ENFORCED -> Optional.empty();
+            case OPEN -> Optional.of(AccessValidator.OPEN_TRUST + " (" + probe.finding() + ")");
+            case UNCONFIRMED -> Optional.of("the platform could not confirm that the trust policy requires the external ID ("
+                    + probe.finding() + "), and it does not act in an account whose trust policy may be open to any caller");
+        };
+    }
+
+    /** Nothing was listed or deleted: the cluster's prefix is left behind with the reason, plus what is never touched. */
+    private static Report notActing(ClusterSpec spec, String prefixUri, String reason) {
+        List<LeftBehind> left = new ArrayList<>();
+        left.add(new LeftBehind(prefixUri, reason));
+        left.addAll(neverTouched(spec, true));
+        return new Report(List.of(), left, "refused");
     }
 
     static List<LeftBehind> neverTouched(ClusterSpec spec, boolean bucketExists) {

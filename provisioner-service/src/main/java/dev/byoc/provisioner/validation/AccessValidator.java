@@ -10,7 +10,10 @@ import static dev.byoc.provisioner.validation.CheckIds.S3_BUCKET;
 import dev.byoc.contracts.event.Check;
 import dev.byoc.contracts.event.ClusterSpec;
 import dev.byoc.contracts.spec.SpecRules;
+import dev.byoc.contracts.tenant.ExternalIds;
 import dev.byoc.provisioner.aws.AwsClients;
+import dev.byoc.provisioner.aws.ExternalIdIssuer;
+import dev.byoc.provisioner.aws.PlatformIdentity;
 import dev.byoc.provisioner.aws.RoleSession;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -42,15 +45,40 @@ import software.amazon.awssdk.services.sts.model.Credentials;
  * order. A check that cannot run because an earlier one failed is {@code skipped} with that reason.
  * Every AWS call has the deadline of {@link AwsClients}; nothing here waits longer than the
  * assume-role retry window plus one deadline per call.
+ *
+ * <p>The tenant boundary (DESIGN §1): the role is assumed only with the external ID issued to the
+ * cluster's owner (never one from the event), never when it is in the platform's own AWS account,
+ * and the assumed session is not used at all when the trust policy turns out to be open to any
+ * caller ({@code external-id-enforced} fails): the checks that act in the account are skipped.
  */
 @ApplicationScoped
 public class AccessValidator {
     private static final Logger LOG = Logger.getLogger(AccessValidator.class);
 
-    /** The platform prefix: the only place in the bucket the platform writes. */
+    /** The platform prefix: the only place in the bucket the platform writes (each cluster under its own {@link #prefix}). */
     public static final String PREFIX = "byoc/";
 
-    static final String EXTERNAL_ID_CONDITION = "{\"StringEquals\": {\"sts:ExternalId\": \"<the external ID you registered>\"}}";
+    static final String EXTERNAL_ID_CONDITION = "{\"StringEquals\": {\"sts:ExternalId\": \"<your issued external ID>\"}}";
+
+    /** Why the checks that act in the account do not run when the trust policy does not require the external ID. */
+    public static final String OPEN_TRUST = "the trust policy is open to any caller; the platform does not act in this "
+            + "account until it requires the external ID";
+
+    static final String INTERNAL_ERROR = "internal error while checking";
+
+    /** Everything the platform writes for one cluster lives under {@code byoc/<clusterId>/}: teardown deletes only that. */
+    public static String prefix(UUID clusterId) {
+        return PREFIX + clusterId + "/";
+    }
+
+    /** Where to get the issued ID and the trust policy; said wherever the user has to put it in a trust policy. */
+    static final String PREREQUISITES = "`byoc clusters prerequisites` prints your issued external ID and the exact trust policy";
+
+    /** The remediation of an open trust policy, for validation and teardown alike. */
+    public static String openTrustRemediation(String roleArn) {
+        return "add the condition " + EXTERNAL_ID_CONDITION + " to the trust policy of " + roleArn
+                + " (the Terraform module does this; " + PREREQUISITES + "); then edit the cluster to re-validate";
+    }
 
     /** The checks, and whether a quotas {@code warn} is only about the legacy quota (strict mode does not promote it). */
     public record Report(List<Check> checks, boolean quotaWarnIsLegacyOnly) {
@@ -64,31 +92,44 @@ public class AccessValidator {
     private final AwsClients aws;
     private final Duration assumeRoleWindow;
     private final QuotaCheck quotaCheck;
-    private volatile String platformPrincipal;
+    private final ExternalIdIssuer externalIds;
+    private final PlatformIdentity platformIdentity;
 
-    AccessValidator(AwsClients aws, QuotaCheck quotaCheck,
+    AccessValidator(AwsClients aws, QuotaCheck quotaCheck, ExternalIdIssuer externalIds, PlatformIdentity platformIdentity,
             @ConfigProperty(name = "byoc.aws.assume-role-retry-window") Duration assumeRoleWindow) {
         this.aws = aws;
         this.quotaCheck = quotaCheck;
+        this.externalIds = externalIds;
+        this.platformIdentity = platformIdentity;
         this.assumeRoleWindow = assumeRoleWindow;
     }
 
-    public Report validate(UUID clusterId, ClusterSpec spec) throws InterruptedException {
+    /** @param owner the cluster's owner (from the event): the role is assumed with the external ID issued to them */
+    public Report validate(UUID clusterId, String owner, ClusterSpec spec) throws InterruptedException {
         List<Check> checks = new ArrayList<>();
         String session = "byoc-" + clusterId;
         String account = SpecRules.accountOf(spec.roleArn());
+        String externalId = externalIds.issuedTo(owner);
+        String masked = ExternalIds.mask(externalId);
         Credentials credentials = null;
         try (StsClient platform = aws.platformSts(spec.region())) {
+            Optional<Check> refused = platformAccount(platform, spec);
+            if (refused.isPresent()) {
+                checks.add(refused.get());
+                skipRest(checks, "not checked: the platform did not assume the role", "fix assume-role first");
+                return new Report(checks, false);
+            }
             AtomicInteger attempts = new AtomicInteger();
             Instant started = Instant.now();
             try {
-                credentials = RoleSession.assumeWithRetry(platform, spec.roleArn(), spec.externalId(), session,
+                credentials = RoleSession.assumeWithRetry(platform, spec.roleArn(), externalId, session,
                         assumeRoleWindow, attempts);
-                checks.add(Check.pass(ASSUME_ROLE, "assumed " + spec.roleArn() + " with external ID " + spec.externalIdHint()
+                checks.add(Check.pass(ASSUME_ROLE, "assumed " + spec.roleArn() + " with external ID " + masked
+                        + " (the one issued to " + owner + ")"
                         + (attempts.get() > 1 ? " after " + attempts.get() + " attempts in " + seconds(started)
                                 + " s (IAM was still propagating the role or its trust policy)" : "")));
             } catch (AwsServiceException e) {
-                checks.add(assumeRoleFailed(platform, spec, e, attempts.get(), started));
+                checks.add(assumeRoleFailed(platform, spec, masked, e, attempts.get(), started));
             } catch (SdkClientException e) {
                 interruptedCheck(e);
                 checks.add(Check.fail(ASSUME_ROLE, aws.clientFailure(e, "sts:AssumeRole") + " on " + spec.roleArn(),
@@ -96,10 +137,19 @@ public class AccessValidator {
                                 + " is reachable, then edit the cluster to re-validate"));
             }
             if (credentials == null) {
-                skipRest(checks, "not checked: assume-role failed, so the platform has no access to the account");
+                skipRest(checks, "not checked: assume-role failed, so the platform has no access to the account",
+                        "fix assume-role first");
                 return new Report(checks, false);
             }
-            checks.add(guard(EXTERNAL_ID_ENFORCED, () -> externalIdEnforced(platform, spec, session)));
+            Check enforced = guard(EXTERNAL_ID_ENFORCED, () -> externalIdEnforced(platform, spec, session));
+            checks.add(enforced);
+            if (enforced.status() == Check.Status.fail) {
+                // the confused-deputy stop: the assumed session is dropped unused, nothing is read or written there
+                skipRest(checks, enforced.message().startsWith(INTERNAL_ERROR)
+                        ? "not checked: external-id-enforced could not be checked, so the platform does not act in this account"
+                        : OPEN_TRUST, openTrustRemediation(spec.roleArn()));
+                return new Report(checks, false);
+            }
         }
         AwsCredentialsProvider assumed = RoleSession.credentials(credentials);
         checks.add(guard(ACCOUNT_MATCHES, () -> accountMatches(spec, account, assumed)));
@@ -120,66 +170,68 @@ public class AccessValidator {
         return new Report(checks, quotas.legacyOnly());
     }
 
-    private Check assumeRoleFailed(StsClient platform, ClusterSpec spec, AwsServiceException e, int attempts, Instant started) {
+    /**
+     * The role must not be in the platform's own AWS account (DESIGN §5): it is refused before any
+     * AssumeRole. When the platform's own account cannot be learnt, nothing is assumed either.
+     */
+    private Optional<Check> platformAccount(StsClient platform, ClusterSpec spec) {
+        String unknown = "could not make sure " + spec.roleArn() + " is outside the platform's own AWS account, so it was "
+                + "not assumed: sts:GetCallerIdentity with the platform's credentials failed: ";
+        String remediation = "this is a platform problem, not a problem with your role: contact the platform operators; "
+                + "edit the cluster to re-validate once they fixed it";
+        try {
+            return platformIdentity.refusal(platform, spec.roleArn()).map(refusal -> Check.fail(ASSUME_ROLE,
+                    refusal + " (the platform never assumes a role in its own account: it would act there with "
+                            + "the platform's own privileges; the role was not assumed)",
+                    "register the role the Terraform module created in your own AWS account, then edit the cluster to re-validate"));
+        } catch (AwsServiceException e) {
+            return Optional.of(Check.fail(ASSUME_ROLE, unknown + RoleSession.describe(e), remediation));
+        } catch (SdkClientException e) {
+            interruptedCheck(e);
+            return Optional.of(Check.fail(ASSUME_ROLE, unknown + aws.clientFailure(e, "sts:GetCallerIdentity"), remediation));
+        }
+    }
+
+    private Check assumeRoleFailed(StsClient platform, ClusterSpec spec, String masked, AwsServiceException e, int attempts,
+            Instant started) {
         String code = RoleSession.code(e);
         String tried = attempts > 1 ? " (" + attempts + " attempts over " + seconds(started) + " s)" : "";
-        String message = "cannot assume " + spec.roleArn() + " with external ID " + spec.externalIdHint() + tried + ": "
+        String message = "cannot assume " + spec.roleArn() + " with external ID " + masked + tried + ": "
                 + RoleSession.describe(e);
         return switch (code) {
             case "AccessDenied" -> Check.fail(ASSUME_ROLE, message, "make the trust policy of " + spec.roleArn()
-                    + " allow sts:AssumeRole for the platform principal " + platformPrincipal(platform)
-                    + " with the condition " + EXTERNAL_ID_CONDITION + "; check that role_arn and external_id are exactly "
-                    + "what the Terraform module printed; then edit the cluster to re-validate");
+                    + " allow sts:AssumeRole for the platform principal " + platformIdentity.principal(platform)
+                    + " with the condition " + EXTERNAL_ID_CONDITION + " (yours ends " + masked + "; " + PREREQUISITES
+                    + "); check that role_arn is exactly what the Terraform module printed; then edit the cluster to re-validate");
             case "RegionDisabledException" -> Check.fail(ASSUME_ROLE, message, "activate STS in " + spec.region()
                     + " for your account (IAM console → Account settings → Security Token Service (STS) endpoints)");
             case "InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken", "UnrecognizedClientException" ->
                     Check.fail(ASSUME_ROLE, "the platform's own AWS credentials were refused by STS (" + code
                             + "): this is a platform problem, not a problem with your role",
                             "contact the platform operators; edit the cluster to re-validate once they fixed it");
-            default -> Check.fail(ASSUME_ROLE, message, "check role_arn and external_id match the Terraform output, "
-                    + "then edit the cluster to re-validate");
+            default -> Check.fail(ASSUME_ROLE, message, "check role_arn matches the Terraform output and the trust policy "
+                    + "requires your issued external ID (" + PREREQUISITES + "), then edit the cluster to re-validate");
         };
-    }
-
-    /** The caller identity of the platform's own credentials, as a trust policy would name it. */
-    private String platformPrincipal(StsClient platform) {
-        String known = platformPrincipal;
-        if (known != null) {
-            return known;
-        }
-        try {
-            known = RoleSession.trustablePrincipal(platform.getCallerIdentity().arn());
-            platformPrincipal = known;
-            return known;
-        } catch (RuntimeException e) {
-            return "of the platform (see the platform's documentation)";
-        }
     }
 
     /** The confused-deputy test: without the external ID, or with a wrong one, AssumeRole must fail. */
     private Check externalIdEnforced(StsClient platform, ClusterSpec spec, String session) {
-        String remediation = "add the condition " + EXTERNAL_ID_CONDITION + " to the trust policy of " + spec.roleArn()
-                + " (the Terraform module does this); then edit the cluster to re-validate";
-        for (String probe : new String[] {null, "byoc-wrong-" + UUID.randomUUID()}) {
-            try {
-                RoleSession.assume(platform, spec.roleArn(), probe, session);
-                return Check.fail(EXTERNAL_ID_ENFORCED, "the role can be assumed " + (probe == null ? "without an external ID"
-                        : "with a wrong external ID") + ": its trust policy does not enforce sts:ExternalId, so anyone who "
-                        + "learns the role ARN can ask the platform to act on your account (the confused deputy problem)",
-                        remediation);
-            } catch (AwsServiceException e) {
-                if (!"AccessDenied".equals(RoleSession.code(e))) {
-                    return Check.warn(EXTERNAL_ID_ENFORCED, "could not confirm the external ID is enforced: AssumeRole "
-                            + (probe == null ? "without an external ID" : "with a wrong external ID") + " answered "
-                            + RoleSession.describe(e) + " instead of AccessDenied", remediation);
-                }
-            } catch (SdkClientException e) {
-                interruptedCheck(e);
-                return Check.warn(EXTERNAL_ID_ENFORCED, "could not confirm the external ID is enforced: "
-                        + aws.clientFailure(e, "sts:AssumeRole"), "edit the cluster to re-validate");
-            }
+        String remediation = openTrustRemediation(spec.roleArn());
+        try {
+            RoleSession.TrustProbe probe = RoleSession.probeTrust(platform, spec.roleArn(), session);
+            return switch (probe.trust()) {
+                case ENFORCED -> Check.pass(EXTERNAL_ID_ENFORCED, probe.finding());
+                case OPEN -> Check.fail(EXTERNAL_ID_ENFORCED, probe.finding() + ": its trust policy does not enforce "
+                        + "sts:ExternalId, so anyone who learns the role ARN can ask the platform to act on your account "
+                        + "(the confused deputy problem)", remediation);
+                case UNCONFIRMED -> Check.warn(EXTERNAL_ID_ENFORCED, "could not confirm the external ID is enforced: "
+                        + probe.finding(), remediation);
+            };
+        } catch (SdkClientException e) {
+            interruptedCheck(e);
+            return Check.warn(EXTERNAL_ID_ENFORCED, "could not confirm the external ID is enforced: "
+                    + aws.clientFailure(e, "sts:AssumeRole"), "edit the cluster to re-validate");
         }
-        return Check.pass(EXTERNAL_ID_ENFORCED, "AssumeRole is refused without the external ID and with a wrong one");
     }
 
     private Check accountMatches(ClusterSpec spec, String account, AwsCredentialsProvider assumed) {
@@ -265,13 +317,13 @@ public class AccessValidator {
                 return Check.fail(S3_BUCKET, "bucket " + bucket + " is in " + region + ", the cluster in " + spec.region(),
                         wrongRegion);
             }
-            String probe = PREFIX + ".probe-" + clusterId;
+            String probe = prefix(clusterId) + ".probe";
             api = "s3:PutObject on s3://" + bucket + "/" + probe;
             s3.putObject(r -> r.bucket(bucket).key(probe).expectedBucketOwner(account), RequestBody.fromString("byoc probe"));
             api = "s3:DeleteObject on s3://" + bucket + "/" + probe;
             s3.deleteObject(r -> r.bucket(bucket).key(probe).expectedBucketOwner(account));
             return Check.pass(S3_BUCKET, "bucket " + bucket + " is in " + region + ", owned by " + account
-                    + ", and the platform can write and delete under " + PREFIX);
+                    + ", and the platform can write and delete under " + prefix(clusterId));
         } catch (AwsServiceException e) {
             return Check.fail(S3_BUCKET, api + " failed: " + RoleSession.describe(e),
                     "allow s3:ListBucket, s3:GetBucketLocation on arn:aws:s3:::" + bucket + " and s3:PutObject, s3:DeleteObject "
@@ -290,7 +342,7 @@ public class AccessValidator {
         } catch (RuntimeException e) {
             rethrowInterrupted(e);
             LOG.errorf(e, "check %s failed unexpectedly", id);
-            return Check.fail(id, "internal error while checking: " + e.getClass().getSimpleName() + ": " + e.getMessage(),
+            return Check.fail(id, INTERNAL_ERROR + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(),
                     "edit the cluster to re-validate; contact the platform operators if this persists");
         }
     }
@@ -309,10 +361,10 @@ public class AccessValidator {
         interruptedCheck(e);
     }
 
-    private void skipRest(List<Check> checks, String reason) {
+    private void skipRest(List<Check> checks, String reason, String remediation) {
         for (String id : CheckIds.ORDER) {
             if (checks.stream().noneMatch(c -> c.id().equals(id))) {
-                checks.add(Check.skipped(id, reason, "fix assume-role first"));
+                checks.add(Check.skipped(id, reason, remediation));
             }
         }
     }

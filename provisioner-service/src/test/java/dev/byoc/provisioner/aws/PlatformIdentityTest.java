@@ -1,0 +1,31 @@
+package dev.byoc.provisioner.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The platform's own accounts come from settings that must be exact: a typo would leave an account unprotected. */
+class PlatformIdentityTest {
+
+    @Test
+    void aPrincipalArnWithoutAnAccountStopsStartUp() {
+        assertThatThrownBy(() -> new PlatformIdentity(Optional.of("byoc-platform"), Optional.empty()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("byoc.aws.platform-principal-arn");
+    }
+
+    @Test
+    void anAccountIdThatIsNotTwelveDigitsStopsStartUp() {
+        assertThatThrownBy(() -> new PlatformIdentity(Optional.empty(), Optional.of(List.of("1234-5678-9012"))))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("byoc.aws.platform-account-ids");
+    }
+
+    @Test
+    void theAccountOfAnyIamOrStsArnIsRead() {
+        assertThat(PlatformIdentity.accountOf("arn:aws:iam::999999999999:user/byoc-platform")).contains("999999999999");
+        assertThat(PlatformIdentity.accountOf("arn:aws:sts::123456789012:assumed-role/platform/session")).contains("123456789012");
+        assertThat(PlatformIdentity.accountOf("arn:aws:iam::aws:policy/ReadOnly")).isEmpty();
+    }
+}
