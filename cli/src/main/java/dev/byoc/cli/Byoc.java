@@ -43,6 +43,7 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {
             "  byoc login --username alice --key $KEY --url https://byoc.example.com",
+            "  byoc clusters prerequisites -o tfvars > byoc.auto.tfvars",
             "  terraform output -json byoc_cluster | byoc clusters aws --spec-file - --wait",
             "  byoc clusters",
             "  byoc delete cluster foo-01 --wait"})

@@ -60,6 +60,14 @@ public class RegistryClient {
         return json(send(request("/api/v1/users/me").GET(), 200));
     }
 
+    /**
+     * {@code {principalArn, externalId, trustPolicy, terraformVars}}: what to set up in the AWS
+     * account before registering. The only answer holding the caller's full issued external ID.
+     */
+    public JsonNode prerequisites() {
+        return json(send(request("/api/v1/aws/prerequisites").GET(), 200));
+    }
+
     /** Every page, following {@code next}. */
     public List<JsonNode> list(boolean includeDeleted, String status) {
         List<JsonNode> items = new ArrayList<>();

@@ -8,6 +8,8 @@ import dev.byoc.contracts.Json;
 import dev.byoc.contracts.event.ClusterSpec;
 import dev.byoc.contracts.spec.GridClusterRequest;
 import dev.byoc.contracts.spec.Violation;
+import dev.byoc.contracts.tenant.ExternalIds;
+import dev.byoc.contracts.tenant.TenantRules;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -64,7 +66,11 @@ public final class SpecInput {
         ObjectNode aws = spec.putObject("driver").putObject("kubernetes").putObject("aws");
         putIf(aws, "region", flags.region(), template);
         putIf(aws, "role_arn", flags.roleArn(), template);
-        putIf(aws, "external_id", flags.externalId(), template);
+        // optional (the registry uses the caller's issued ID), so not in the template either: an empty
+        // field would read as "fill me in", and the editor's temp file then holds no ID at all
+        if (flags.externalId() != null) {
+            aws.put("external_id", flags.externalId());
+        }
         putIf(aws, "bucket_name", flags.bucketName(), template);
         if (flags.eksClusterName() != null) {
             aws.put("eks_cluster_name", flags.eksClusterName());
@@ -284,7 +290,7 @@ public final class SpecInput {
         } else if (!Objects.equals(value, flag)) {
             differences.add(secret
                     ? field.flag() + " differs from " + source + "'s " + field.path() + " (ending "
-                            + ClusterSpec.mask(value) + ", the flag ends " + ClusterSpec.mask(flag) + ")"
+                            + ExternalIds.mask(value) + ", the flag ends " + ExternalIds.mask(flag) + ")"
                     : field.flag() + " " + flag + " but " + source + " has " + field.path() + " = " + value);
         }
     }
@@ -295,19 +301,43 @@ public final class SpecInput {
         if (result.valid()) {
             return result.parsed();
         }
-        List<String> lines = new ArrayList<>();
-        for (Violation v : result.violations()) {
-            String flag = fromFlags ? FLAG_FOR_PATH.get(v.path()) : null;
-            lines.add(v.path() + (flag == null ? "" : " (" + flag + ")") + ": " + v.message());
-        }
-        String where = fromFlags ? "the cluster spec" : source;
-        if (lines.size() == 1) {
-            return throwWith(where + " breaks a rule", lines);
-        }
-        return throwWith(where + " breaks " + lines.size() + " rules", lines);
+        throw broken(result.violations(), fromFlags ? FLAG_FOR_PATH::get : path -> null, fromFlags ? "the cluster spec" : source);
     }
 
-    private static GridClusterRequest.Parsed throwWith(String message, List<String> lines) {
-        throw CliException.usage(message, lines);
+    /**
+     * The tenant rule, checked before anything is created: an external ID the request names must be
+     * the caller's issued one ({@code issued}, from the registry's prerequisites). The message is the
+     * contract's, which shows neither ID in full.
+     *
+     * @param viaFlag whether {@code --external-id} was given (then the error names the flag)
+     */
+    public static void checkExternalId(GridClusterRequest.Parsed request, String issued, boolean viaFlag, String source) {
+        TenantRules.externalId(request.externalId(), issued).ifPresent(message -> {
+            throw broken(List.of(new Violation(EXTERNAL_ID.path(), message)),
+                    path -> viaFlag ? FLAG_FOR_PATH.get(path) : null, viaFlag ? "the cluster spec" : source);
+        });
+    }
+
+    /**
+     * Leaves an empty {@code external_id} out of the request: empty and absent mean the same
+     * ("my issued ID"), and a request without the key says so plainly.
+     */
+    public static void dropEmptyExternalId(ObjectNode doc) {
+        JsonNode aws = doc.path("spec").path("driver").path("kubernetes").path("aws");
+        JsonNode value = aws.get(EXTERNAL_ID.key());
+        if (aws instanceof ObjectNode node && value != null && (value.isNull() || (value.isTextual() && value.textValue().isEmpty()))) {
+            node.remove(EXTERNAL_ID.key());
+        }
+    }
+
+    /** "where breaks a rule" and one line per violation: {@code path (flag): message}. */
+    private static CliException broken(List<Violation> violations, java.util.function.Function<String, String> flagFor,
+            String where) {
+        List<String> lines = new ArrayList<>();
+        for (Violation v : violations) {
+            String flag = flagFor.apply(v.path());
+            lines.add(v.path() + (flag == null ? "" : " (" + flag + ")") + ": " + v.message());
+        }
+        return CliException.usage(where + (lines.size() == 1 ? " breaks a rule" : " breaks " + lines.size() + " rules"), lines);
     }
 }

@@ -34,6 +34,8 @@ class CreateTest extends RegistryTestBase {
         assertThat(aws(request).path("external_id").asText()).isEqualTo(TestSpecs.EXTERNAL_ID);
         assertThat(aws(request).path("instance_types").findValuesAsText("name")).containsExactly("m5.xlarge", "g4dn.xlarge");
         assertThat(registry.cluster("flags-01").path("status").asText()).isEqualTo("queued");
+        // the external ID was checked against the issued one first
+        assertThat(registry.requests).containsExactly("GET /api/v1/aws/prerequisites", "POST /api/v1/clusters");
     }
 
     @Test
@@ -91,7 +93,6 @@ class CreateTest extends RegistryTestBase {
         Path editor = script("editor.sh", """
                 #!/bin/sh
                 sed -i -e 's/"region" : ""/"region" : "us-west-2"/' \\
-                       -e 's/"external_id" : ""/"external_id" : "edited-external-id"/' \\
                        -e 's/"bucket_name" : ""/"bucket_name" : "edit-01-bucket"/' "$1"
                 """);
         cli.vars.put("EDITOR", editor.toString());
@@ -105,6 +106,8 @@ class CreateTest extends RegistryTestBase {
         assertThat(aws(request).path("region").asText()).isEqualTo("us-west-2");
         assertThat(aws(request).path("bucket_name").asText()).isEqualTo("edit-01-bucket");
         assertThat(aws(request).path("instance_types").findValuesAsText("name")).containsExactly("m5.xlarge");
+        // optional, so not in the template: the registry uses the issued one
+        assertThat(aws(request).has("external_id")).isFalse();
     }
 
     @Test
@@ -180,7 +183,7 @@ class CreateTest extends RegistryTestBase {
 
         assertThat(result.exit()).as(result.toString()).isZero();
         assertThat(result.err()).contains("nothing was created");
-        assertThat(registry.requests).containsExactly("POST /api/v1/clusters?dryRun=true");
+        assertThat(registry.requests).containsExactly("GET /api/v1/aws/prerequisites", "POST /api/v1/clusters?dryRun=true");
         assertThat(registry.cluster("dry-01")).isNull();
     }
 

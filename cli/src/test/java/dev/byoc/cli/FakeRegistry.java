@@ -10,6 +10,8 @@ import dev.byoc.contracts.event.ClusterSpec;
 import dev.byoc.contracts.spec.ClusterEdit;
 import dev.byoc.contracts.spec.GridClusterRequest;
 import dev.byoc.contracts.spec.Violation;
+import dev.byoc.contracts.tenant.ExternalIds;
+import dev.byoc.contracts.tenant.TenantRules;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -36,10 +38,19 @@ import java.util.function.Consumer;
  * A stand-in for the registry (JDK HttpServer, in-process): the REST API of DESIGN / issue 7 with
  * the contract's own validation, in-memory clusters, and a live SSE stream whose events tests
  * drive with {@link #setStatus} and cut with {@link #dropStreams()}. Records every request.
+ * Like the registry, it issues each user an external ID derived with {@link ExternalIds} from a
+ * fixed test secret, serves it at {@code /api/v1/aws/prerequisites}, refuses a create naming
+ * another ID (400 at the field's path, the contract's message) and shows clusters with it masked.
  */
 final class FakeRegistry implements AutoCloseable {
     static final String KEY = "test-key-0123456789";
     static final String USER = "alice";
+    /** The platform's external-ID secret of these tests (≥ 32 characters, like the real one). */
+    static final String EXTERNAL_ID_SECRET = "cli-tests-external-id-secret-0123456789";
+    static final ExternalIds EXTERNAL_IDS = ExternalIds.withSecret(EXTERNAL_ID_SECRET);
+    /** The external ID issued to {@link #USER}, the only one a request of hers may name. */
+    static final String EXTERNAL_ID = EXTERNAL_IDS.issuedTo(USER);
+    static final String PRINCIPAL_ARN = "arn:aws:iam::999999999999:user/byoc-platform";
     private static final String CLOSE = "\u0000close";
 
     private final HttpServer server;
@@ -168,6 +179,9 @@ final class FakeRegistry implements AutoCloseable {
             List<String> parts = List.of(path.substring(1).split("/"));
             if (path.equals("/api/v1/users/me") && method.equals("GET")) {
                 send(exchange, 200, Json.write(Map.of("username", USER, "admin", false)));
+            } else if (path.equals("/api/v1/aws/prerequisites") && method.equals("GET")) {
+                exchange.getResponseHeaders().set("Cache-Control", "no-store");
+                send(exchange, 200, Json.write(prerequisites()));
             } else if (path.equals("/api/v1/users/me/cluster-context")) {
                 clusterContext(exchange, method, body);
             } else if (path.equals("/api/v1/clusters") && method.equals("POST")) {
@@ -198,6 +212,11 @@ final class FakeRegistry implements AutoCloseable {
             invalid(exchange, result.violations());
             return;
         }
+        var refused = TenantRules.externalId(result.parsed().externalId(), EXTERNAL_ID);
+        if (refused.isPresent()) {
+            invalid(exchange, List.of(new Violation(GridClusterRequest.AWS + ".external_id", refused.get())));
+            return;
+        }
         ObjectNode cluster;
         synchronized (this) {
             if (live(result.parsed().name()) != null) {
@@ -207,7 +226,7 @@ final class FakeRegistry implements AutoCloseable {
             }
             if (dryRun) {
                 send(exchange, 200, Json.write(Map.of("valid", true, "dryRun", true, "name", result.parsed().name(),
-                        "spec", GridClusterRequest.toGrid(null, result.parsed().spec(), false).get("spec"))));
+                        "spec", shown(result.parsed().spec()))));
                 return;
             }
             cluster = insert(result.parsed(), "queued", null, now());
@@ -215,6 +234,27 @@ final class FakeRegistry implements AutoCloseable {
         send(exchange, 201, view(cluster));
         String name = result.parsed().name();
         executor.submit(() -> afterCreate.accept(name));
+    }
+
+    /** The registry's PrerequisitesResource body, for {@link #USER}. */
+    static Map<String, Object> prerequisites() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("principalArn", PRINCIPAL_ARN);
+        body.put("externalId", EXTERNAL_ID);
+        ObjectNode policy = Json.mapper().createObjectNode().put("Version", "2012-10-17");
+        ObjectNode statement = policy.putArray("Statement").addObject().put("Effect", "Allow");
+        statement.putObject("Principal").put("AWS", PRINCIPAL_ARN);
+        statement.put("Action", "sts:AssumeRole");
+        statement.putObject("Condition").putObject("StringEquals").put("sts:ExternalId", EXTERNAL_ID);
+        body.put("trustPolicy", policy);
+        body.put("terraformVars", "platform_principal_arn = \"" + PRINCIPAL_ARN + "\"\n"
+                + "external_id            = \"" + EXTERNAL_ID + "\"\n");
+        return body;
+    }
+
+    /** The spec as the API shows it: the owner's issued external ID, masked. */
+    private static JsonNode shown(ClusterSpec spec) {
+        return GridClusterRequest.toGrid(null, spec, ExternalIds.mask(EXTERNAL_ID)).get("spec");
     }
 
     private synchronized ObjectNode insert(GridClusterRequest.Parsed request, String status, String reason, Instant createdAt) {
@@ -231,7 +271,7 @@ final class FakeRegistry implements AutoCloseable {
         }
         cluster.put("createdAt", createdAt.toString());
         cluster.put("updatedAt", createdAt.toString());
-        cluster.set("spec", GridClusterRequest.toGrid(null, request.spec(), false).get("spec"));
+        cluster.set("spec", shown(request.spec()));
         cluster.putObject("validation").putArray("checks");
         cluster.put("released", "deleted".equals(status));
         specs.put(id, request.spec());
@@ -294,7 +334,7 @@ final class FakeRegistry implements AutoCloseable {
             }
             if (!edit.changed().isEmpty()) {
                 specs.put(cluster.path("id").asText(), edit.spec());
-                cluster.set("spec", GridClusterRequest.toGrid(null, edit.spec(), false).get("spec"));
+                cluster.set("spec", shown(edit.spec()));
                 cluster.put("updatedAt", now().toString());
             }
         }

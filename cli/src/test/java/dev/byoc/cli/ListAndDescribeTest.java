@@ -74,7 +74,7 @@ class ListAndDescribeTest {
         assertThat(java.util.stream.StreamSupport.stream(items.spliterator(), false).map(i -> i.path("name").asText()))
                 .containsExactly("new-01", "demo-01", "old-01");
         assertThat(items.get(1).path("spec").path("driver").path("kubernetes").path("aws").path("external_id").asText())
-                .isEqualTo("…7f3a");
+                .isEqualTo(TestSpecs.EXTERNAL_ID_MASKED);
 
         var yaml = cli.run("clusters", "--output", "yaml");
         assertThat(yaml.exit()).isZero();
@@ -104,7 +104,7 @@ class ListAndDescribeTest {
 
         assertThat(result.exit()).as(result.toString()).isZero();
         assertThat(result.out()).contains("status:").contains("failed (assume-role failed)")
-                .contains("region:").contains("us-east-1").contains("external ID:").contains("…7f3a")
+                .contains("region:").contains("us-east-1").contains("external ID:").contains(TestSpecs.EXTERNAL_ID_MASKED)
                 .contains("instance types: m5.xlarge, g4dn.xlarge (+1 on-demand)")
                 .contains("created:        2026-11-26 12:00:00 UTC (2 days ago)");
         assertThat(result.out()).containsPattern("check\\s+status\\s+message")

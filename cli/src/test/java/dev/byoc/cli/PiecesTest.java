@@ -77,7 +77,7 @@ class PiecesTest {
 
         assertThatThrownBy(() -> SpecInput.merge(file, flags, "spec.json")).isInstanceOf(CliException.class)
                 .satisfies(e -> assertThat(String.join("\n", ((CliException) e).details()))
-                        .contains("ending …7f3a").contains("the flag ends …9999")
+                        .contains("ending " + TestSpecs.EXTERNAL_ID_MASKED).contains("the flag ends …9999")
                         .doesNotContain(TestSpecs.EXTERNAL_ID).doesNotContain("another-secret"));
     }
 

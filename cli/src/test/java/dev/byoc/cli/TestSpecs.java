@@ -3,7 +3,10 @@ package dev.byoc.cli;
 /** Specs the tests send: the demo spec of deploy/local (what the Terraform module prints). */
 final class TestSpecs {
     static final String ROLE = "arn:aws:iam::111122223333:role/byoc-demo-01";
-    static final String EXTERNAL_ID = "byoc-demo-external-id-7f3a";
+    /** What the Terraform module prints for the test user: her issued external ID. */
+    static final String EXTERNAL_ID = FakeRegistry.EXTERNAL_ID;
+    /** How the API shows it. */
+    static final String EXTERNAL_ID_MASKED = dev.byoc.contracts.tenant.ExternalIds.mask(EXTERNAL_ID);
 
     private TestSpecs() {
     }

@@ -26,18 +26,18 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "aws", sortOptions = false,
         description = {"Register a cluster in your AWS account: what the Terraform module created (EKS cluster, S3 bucket, "
-                + "IAM role with an external ID).",
+                + "IAM role trusting the platform with your issued external ID; see `byoc clusters prerequisites`).",
             "The spec comes from the flags, from --spec-file (the module's JSON output, pasted unchanged), or from "
                 + "your editor (--edit-before-creation). It is checked with the platform's own rules before anything "
                 + "is sent."},
         footerHeading = "%nExamples:%n",
         footer = {
+            "  byoc clusters prerequisites      # first: what your IAM role must trust",
             "  byoc clusters aws foo-01 --spec-file spec.json --wait",
             "  terraform output -json byoc_cluster | byoc clusters aws --spec-file -",
             "  byoc clusters aws foo-01 --region us-east-1 \\",
             "      --role-arn arn:aws:iam::123456789012:role/byoc-foo-01 \\",
-            "      --external-id \"$EXTERNAL_ID\" --bucket-name foo-01-byoc \\",
-            "      --instance-types m5.xlarge,g4dn.xlarge --wait",
+            "      --bucket-name foo-01-byoc --instance-types m5.xlarge,g4dn.xlarge --wait",
             "  byoc clusters aws foo-01 --role-arn … --edit-before-creation"})
 public class AwsCommand extends BaseCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "<name>",
@@ -50,7 +50,9 @@ public class AwsCommand extends BaseCommand {
     @Option(names = "--role-arn", paramLabel = "<arn>", description = "The IAM role the platform assumes.")
     String roleArn;
 
-    @Option(names = "--external-id", paramLabel = "<id>", description = "The external ID the role's trust policy requires.")
+    @Option(names = "--external-id", paramLabel = "<id>",
+            description = "Optional: defaults to your issued external ID; see byoc clusters prerequisites. "
+                    + "If given (as with Grid's CLI) it must be that ID; checked before anything is sent.")
     String externalId;
 
     @Option(names = {"--bucket-name", "--bucket"}, paramLabel = "<bucket>", description = "The S3 bucket for the platform.")
@@ -142,6 +144,13 @@ public class AwsCommand extends BaseCommand {
         String clusterName = parsed.name();
         JsonNode created;
         try {
+            if (parsed.externalId() != null) {
+                // the registry refuses it too (400); checking here first names the flag or the file it came
+                // from, and no request carrying someone else's ID is ever sent
+                SpecInput.checkExternalId(parsed, issuedExternalId(), externalId != null && !edit, source);
+            } else {
+                SpecInput.dropEmptyExternalId(doc);
+            }
             created = client().create(doc, dryRun);
         } catch (CliException e) {
             throw kept == null ? e : keptEdits(e, kept);
@@ -164,6 +173,16 @@ public class AwsCommand extends BaseCommand {
         Waiter.Outcome outcome = new Waiter(env(), client()).await(clusterName, Reports.text(created, "id"),
                 Waiter.Goal.RUNNING, timeout, null);
         return WaitReports.created(this, clusterName, outcome, output, timeout);
+    }
+
+    /** The caller's issued external ID, from the registry's prerequisites (never printed here). */
+    private String issuedExternalId() {
+        String issued = Reports.text(client().prerequisites(), "externalId");
+        if (issued == null || issued.isEmpty()) {
+            throw new CliException(ExitCodes.FAILED, "the registry's prerequisites (GET /api/v1/aws/prerequisites) name "
+                    + "no external ID; cannot check --external-id / external_id; leave it out to use your issued one");
+        }
+        return issued;
     }
 
     private String readSpec() {

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 @Command(name = "clusters", sortOptions = false,
         description = {"List your clusters: id | name | type | status | created (newest first).",
             "Status colours (on a terminal): queued/pending yellow, running green, failed/terminating/deleted red."},
-        subcommands = {AwsCommand.class, DescribeCommand.class})
+        subcommands = {PrerequisitesCommand.class, AwsCommand.class, DescribeCommand.class})
 public class ClustersCommand extends BaseCommand {
     static final Set<String> STATUSES = Set.of("queued", "pending", "running", "failed", "terminating", "deleted");
 
@@ -50,7 +50,7 @@ public class ClustersCommand extends BaseCommand {
         if (clusters.isEmpty()) {
             info(status != null ? "no " + status + " clusters"
                     : all ? "no clusters" : "no clusters (deleted ones are listed with --all); register one with "
-                            + "`byoc clusters aws <name> --spec-file spec.json`");
+                            + "`byoc clusters aws <name> --spec-file spec.json` (first: `byoc clusters prerequisites`)");
             return ExitCodes.OK;
         }
         Style style = outStyle();

@@ -144,7 +144,7 @@ public class EditClusterCommand extends BaseCommand {
         return doc;
     }
 
-    /** The cluster's spec as the API shows it (external ID masked: an edit never needs it). */
+    /** The cluster's spec as the API shows it (its masked external ID is not part of the spec: an edit never needs it). */
     static ClusterSpec specOf(JsonNode cluster) {
         JsonNode spec = cluster.path("spec");
         JsonNode aws = spec.path("driver").path("kubernetes").path("aws");
@@ -153,7 +153,7 @@ public class EditClusterCommand extends BaseCommand {
                 GridClusterRequest.AWS + ".instance_types", ignored);
         String profile = GridClusterRequest.performanceProfile(Reports.text(spec, "performance_profile"),
                 "spec.performance_profile", ignored);
-        return new ClusterSpec(Reports.text(aws, "region"), Reports.text(aws, "role_arn"), Reports.text(aws, "external_id"),
+        return new ClusterSpec(Reports.text(aws, "region"), Reports.text(aws, "role_arn"),
                 Reports.text(aws, "bucket_name"), Reports.text(aws, "eks_cluster_name"),
                 types == null ? GridClusterRequest.DEFAULT_INSTANCE_TYPES : types,
                 profile == null ? ClusterSpec.PROFILE_DEFAULT : profile, spec.path("strict_validation").asBoolean(false));
