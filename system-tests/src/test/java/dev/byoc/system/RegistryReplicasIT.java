@@ -80,13 +80,13 @@ class RegistryReplicasIT {
             pool.shutdown();
 
             var requested = KafkaTestClient.shared().read("byoc.cluster-events",
-                    r -> "byoc.cluster.requested.v1".equals(KafkaTestClient.header(r, "ce_type"))
+                    r -> "byoc.cluster.requested.v2".equals(KafkaTestClient.header(r, "ce_type"))
                             && names.stream().anyMatch(n -> r.value().contains("\"" + n + "\"")),
                     found -> found.size() >= names.size(), Duration.ofSeconds(30));
             // nothing more may arrive for the losers
             Thread.sleep(1000);
             var again = KafkaTestClient.shared().read("byoc.cluster-events",
-                    r -> "byoc.cluster.requested.v1".equals(KafkaTestClient.header(r, "ce_type"))
+                    r -> "byoc.cluster.requested.v2".equals(KafkaTestClient.header(r, "ce_type"))
                             && names.stream().anyMatch(n -> r.value().contains("\"" + n + "\"")),
                     found -> false, Duration.ofSeconds(3));
             assertThat(requested).hasSize(names.size());
