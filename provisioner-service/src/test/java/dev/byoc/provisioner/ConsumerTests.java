@@ -252,4 +252,24 @@ class ConsumerTests {
         // one AssumeRole with the issued ID: the request's; the forced delete assumed nothing
         server().verify(1, Stubs.assumeRoleWith(AwsStandIn.externalIdOf(AwsStandIn.OWNER)));
     }
+
+    @Test
+    void aDeletedForgedByAnotherServiceIsDeadLetteredAndNothingIsTornDown() {
+        // ce_source says monitor-service: only the registry emits deleted, so it is not believed
+        String forged = UUID.randomUUID().toString();
+        KafkaTestClient.shared().produce(Outcome.EVENTS, clusterId.toString(), Spec.sandbox().deleted(clusterId, false),
+                KafkaTestClient.cloudEvent(forged, DELETED, clusterId.toString(), dev.byoc.contracts.Producers.MONITOR));
+        String requested = Outcome.request(clusterId, Spec.sandbox());
+
+        assertThat(Outcome.await(clusterId, requested).result()).isEqualTo(VALIDATED);
+        var dead = KafkaTestClient.shared().read("byoc.cluster-events.dlq", r -> forged.equals(KafkaTestClient.header(r, "ce_id")),
+                found -> !found.isEmpty(), Duration.ofSeconds(20));
+        assertThat(dead).hasSize(1);
+        assertThat(KafkaTestClient.header(dead.get(0), "dead-letter-reason")).startsWith("unexpected producer");
+        var answers = KafkaTestClient.shared().read(Outcome.EVENTS, r -> clusterId.toString().equals(r.key())
+                && forged.equals(Outcome.data(r).path("causeEventId").asText()), found -> false, Duration.ofSeconds(2));
+        assertThat(answers).as("no teardown-completed for the forged delete").isEmpty();
+        server().verify(0, anyRequestedFor(urlPathMatching("/byoc-demo-01-bucket/?")).withQueryParam("list-type",
+                com.github.tomakehurst.wiremock.client.WireMock.equalTo("2")));
+    }
 }

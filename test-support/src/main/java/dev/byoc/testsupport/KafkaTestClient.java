@@ -52,9 +52,19 @@ public final class KafkaTestClient {
         }
     }
 
-    /** CloudEvents binary-mode headers for a record. */
+    /**
+     * CloudEvents binary-mode headers for a record, with the {@code ce_source} of the service that
+     * emits {@code type} (consumers dead-letter any other), or {@code /tests} for commands and types
+     * the contract does not know.
+     */
     public static Map<String, String> cloudEvent(String id, String type, String subject) {
-        return Map.of("ce_specversion", "1.0", "ce_id", id, "ce_type", type, "ce_source", "/tests",
+        String source = dev.byoc.contracts.event.EventTypes.of(type).map(t -> t.producer()).orElse("/tests");
+        return cloudEvent(id, type, subject, source);
+    }
+
+    /** The same with an explicit {@code ce_source}, e.g. to forge another service's event. */
+    public static Map<String, String> cloudEvent(String id, String type, String subject, String source) {
+        return Map.of("ce_specversion", "1.0", "ce_id", id, "ce_type", type, "ce_source", source,
                 "ce_time", java.time.Instant.now().toString(), "ce_subject", subject, "content-type", "application/json");
     }
 

@@ -65,6 +65,11 @@ public sealed interface IncomingEvent {
             }
             return new DeadLetter(ceType, "unknown ce_type " + ceType + " for this topic");
         }
+        String producer = type.get().producer();
+        if (producer != null && !producer.equals(headers.get(CloudEventHeaders.SOURCE))) {
+            return new DeadLetter(ceType, "unexpected producer: " + ceType + " is emitted only by " + producer
+                    + ", not by " + headers.get(CloudEventHeaders.SOURCE));
+        }
         if (value == null) {
             return new DeadLetter(ceType, "record has no value");
         }

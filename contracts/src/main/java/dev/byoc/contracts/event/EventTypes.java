@@ -1,5 +1,6 @@
 package dev.byoc.contracts.event;
 
+import dev.byoc.contracts.Producers;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,24 +10,24 @@ import java.util.stream.Collectors;
 /** Every {@code ce_type} of the contract, with the record its data maps to. */
 public enum EventTypes {
     // v2: the spec carries no external ID (the platform derives it from the owner); what the registry publishes
-    REQUESTED("byoc.cluster.requested.v2", ClusterRequested.class),
-    UPDATED("byoc.cluster.updated.v2", ClusterUpdated.class),
-    DELETED("byoc.cluster.deleted.v2", ClusterDeleted.class),
+    REQUESTED("byoc.cluster.requested.v2", ClusterRequested.class, Producers.REGISTRY),
+    UPDATED("byoc.cluster.updated.v2", ClusterUpdated.class, Producers.REGISTRY),
+    DELETED("byoc.cluster.deleted.v2", ClusterDeleted.class, Producers.REGISTRY),
     // v1: still read (the log keeps them for ever); their spec.externalId is ignored. Never published.
-    REQUESTED_V1("byoc.cluster.requested.v1", ClusterRequested.class),
-    UPDATED_V1("byoc.cluster.updated.v1", ClusterUpdated.class),
-    DELETED_V1("byoc.cluster.deleted.v1", ClusterDeleted.class),
-    VALIDATION_STARTED("byoc.cluster.validation-started.v1", ValidationStarted.class),
-    VALIDATED("byoc.cluster.validated.v1", Validated.class),
-    VALIDATION_FAILED("byoc.cluster.validation-failed.v1", ValidationFailed.class),
-    TEARDOWN_COMPLETED("byoc.cluster.teardown-completed.v1", TeardownCompleted.class),
-    HEALTH_OBSERVED("byoc.cluster.health-observed.v1", HealthObserved.class),
-    TIMED_OUT("byoc.cluster.timed-out.v1", TimedOut.class),
-    STATUS_CHANGED("byoc.cluster.status-changed.v1", StatusChanged.class),
-    COMMAND_REJECTED("byoc.cluster.command-rejected.v1", CommandRejected.class),
-    REGISTER_COMMAND("byoc.cluster.register.v1", RegisterCommand.class),
-    UPDATE_COMMAND("byoc.cluster.update.v1", UpdateCommand.class),
-    DELETE_COMMAND("byoc.cluster.delete.v1", DeleteCommand.class);
+    REQUESTED_V1("byoc.cluster.requested.v1", ClusterRequested.class, Producers.REGISTRY),
+    UPDATED_V1("byoc.cluster.updated.v1", ClusterUpdated.class, Producers.REGISTRY),
+    DELETED_V1("byoc.cluster.deleted.v1", ClusterDeleted.class, Producers.REGISTRY),
+    VALIDATION_STARTED("byoc.cluster.validation-started.v1", ValidationStarted.class, Producers.PROVISIONER),
+    VALIDATED("byoc.cluster.validated.v1", Validated.class, Producers.PROVISIONER),
+    VALIDATION_FAILED("byoc.cluster.validation-failed.v1", ValidationFailed.class, Producers.PROVISIONER),
+    TEARDOWN_COMPLETED("byoc.cluster.teardown-completed.v1", TeardownCompleted.class, Producers.PROVISIONER),
+    HEALTH_OBSERVED("byoc.cluster.health-observed.v1", HealthObserved.class, Producers.MONITOR),
+    TIMED_OUT("byoc.cluster.timed-out.v1", TimedOut.class, Producers.MONITOR),
+    STATUS_CHANGED("byoc.cluster.status-changed.v1", StatusChanged.class, Producers.MONITOR),
+    COMMAND_REJECTED("byoc.cluster.command-rejected.v1", CommandRejected.class, Producers.REGISTRY),
+    REGISTER_COMMAND("byoc.cluster.register.v1", RegisterCommand.class, null),
+    UPDATE_COMMAND("byoc.cluster.update.v1", UpdateCommand.class, null),
+    DELETE_COMMAND("byoc.cluster.delete.v1", DeleteCommand.class, null);
 
     private static final Map<String, EventTypes> BY_TYPE = java.util.Arrays.stream(values())
             .collect(Collectors.toMap(EventTypes::type, Function.identity()));
@@ -38,10 +39,20 @@ public enum EventTypes {
 
     private final String type;
     private final Class<? extends EventData> dataClass;
+    private final String producer;
 
-    EventTypes(String type, Class<? extends EventData> dataClass) {
+    EventTypes(String type, Class<? extends EventData> dataClass, String producer) {
         this.type = type;
         this.dataClass = dataClass;
+        this.producer = producer;
+    }
+
+    /**
+     * The {@code ce_source} of the one service allowed to emit this type ({@link
+     * dev.byoc.contracts.Producers}); null for commands, which any authorised producer may send.
+     */
+    public String producer() {
+        return producer;
     }
 
     public String type() {

@@ -45,7 +45,7 @@ class IncomingEventTests {
         headers.put("ce_specversion", "1.0");
         headers.put("ce_id", EVENT_ID);
         headers.put("ce_type", type);
-        headers.put("ce_source", "/byoc/registry-service");
+        headers.put("ce_source", EventTypes.of(type).map(EventTypes::producer).orElse("/my-team"));
         headers.put("ce_time", "2025-03-14T09:26:53.589Z");
         headers.put("ce_subject", CLUSTER_ID);
         headers.put("content-type", "application/json");
@@ -303,6 +303,41 @@ class IncomingEventTests {
         assertThat(EventTypes.isNewerVersionOfKnownType("byoc.cluster.requested.v2")).isFalse();
         assertThat(EventTypes.isNewerVersionOfKnownType("byoc.cluster.requested.v3")).isTrue();
         assertThat(EventTypes.isNewerVersionOfKnownType(null)).isFalse();
+    }
+
+    // ---- one producer per type ----
+
+    @ParameterizedTest
+    @EnumSource(value = EventTypes.class, names = {"REGISTER_COMMAND", "UPDATE_COMMAND", "DELETE_COMMAND"}, mode = EnumSource.Mode.EXCLUDE)
+    void anEventFromAnyOtherServiceThanItsProducerIsDeadLettered(EventTypes type) {
+        for (String other : List.of(dev.byoc.contracts.Producers.REGISTRY, dev.byoc.contracts.Producers.PROVISIONER,
+                dev.byoc.contracts.Producers.MONITOR, "/my-team")) {
+            if (other.equals(type.producer())) {
+                continue;
+            }
+            Map<String, String> headers = headers(type.type());
+            headers.put("ce_source", other);
+            assertThat(readEvent(headers, example(type.type()))).as(type + " from " + other)
+                    .isInstanceOfSatisfying(IncomingEvent.DeadLetter.class, d -> assertThat(d.reason())
+                            .startsWith("unexpected producer").contains(type.producer()).contains(other));
+        }
+        assertThat(readEvent(headers(type.type()), example(type.type()))).isInstanceOf(IncomingEvent.Accepted.class);
+    }
+
+    @Test
+    void aForgedDeletedFromTheMonitorIsDeadLettered() {
+        Map<String, String> headers = headers(EventTypes.DELETED.type());
+        headers.put("ce_source", dev.byoc.contracts.Producers.MONITOR);
+        assertThat(readEvent(headers, example(EventTypes.DELETED.type())))
+                .isInstanceOfSatisfying(IncomingEvent.DeadLetter.class, d -> assertThat(d.reason())
+                        .isEqualTo("unexpected producer: byoc.cluster.deleted.v2 is emitted only by /byoc/registry-service, "
+                                + "not by /byoc/monitor-service"));
+    }
+
+    @Test
+    void commandsMayComeFromAnyProducer() {
+        assertThat(EventTypes.REGISTER_COMMAND.producer()).isNull();
+        assertThat(EventTypes.CLUSTER_EVENTS).allSatisfy(t -> assertThat(t.producer()).isNotNull());
     }
 
     // ---- tolerant reader ----

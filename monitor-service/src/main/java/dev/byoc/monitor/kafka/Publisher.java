@@ -14,7 +14,7 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 /** Publishes to byoc.cluster-events and byoc.cluster-state, waiting for the broker's ack. */
 @ApplicationScoped
 public class Publisher {
-    public static final String SOURCE = "/byoc/monitor-service";
+    public static final String SOURCE = dev.byoc.contracts.Producers.MONITOR;
 
     private final MutinyEmitter<String> events;
     private final MutinyEmitter<Record<String, String>> state;

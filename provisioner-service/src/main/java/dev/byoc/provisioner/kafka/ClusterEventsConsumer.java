@@ -56,7 +56,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class ClusterEventsConsumer {
     private static final Logger LOG = Logger.getLogger(ClusterEventsConsumer.class);
-    static final String SOURCE = "/byoc/provisioner-service";
+    static final String SOURCE = dev.byoc.contracts.Producers.PROVISIONER;
     private static final List<EventTypes> ACCEPTED = EventTypes.CLUSTER_EVENTS;
 
     private final EventIntake intake;

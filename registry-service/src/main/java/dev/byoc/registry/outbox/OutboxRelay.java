@@ -28,7 +28,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
-    private static final String SOURCE = "/byoc/registry-service";
+    private static final String SOURCE = dev.byoc.contracts.Producers.REGISTRY;
 
     private record Row(long id, String eventId, UUID clusterId, String type, String payload, java.time.Instant createdAt) {
     }

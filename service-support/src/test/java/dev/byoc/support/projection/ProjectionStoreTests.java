@@ -121,7 +121,7 @@ class ProjectionStoreTests {
                 {"clusterId": "%s", "name": "toy", "from": null, "to": "%s", "reason": "because",
                  "causeEventId": "%s", "observedAt": "%s"}""".formatted(cluster, to, UUID.randomUUID(), Instant.now());
         IncomingEvent event = IncomingEvents.read(Map.of("ce_specversion", "1.0", "ce_id", eventId,
-                "ce_type", EventTypes.STATUS_CHANGED.type(), "ce_source", "/tests", "ce_time", Instant.now().toString()),
+                "ce_type", EventTypes.STATUS_CHANGED.type(), "ce_source", EventTypes.STATUS_CHANGED.producer(), "ce_time", Instant.now().toString()),
                 data, EventTypes.CLUSTER_EVENTS);
         return ProjectedEvent.of((IncomingEvent.Accepted) event, partition, offset, 0L);
     }
