@@ -16,16 +16,25 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Commands produced onto byoc.cluster-commands by a plain producer get exactly the REST API's treatment. */
+/**
+ * Commands produced onto byoc.cluster-commands by a plain producer, signed by a service account,
+ * get exactly the REST API's treatment.
+ */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
 @WithTestResource(PostgresResource.class)
 @WithTestResource(AwsResource.class)
 class CommandTopicTests {
-    static final String COMMANDS = "byoc.cluster-commands";
     final KafkaTestClient kafka = KafkaTestClient.shared();
+    ServiceAccount producer;
+
+    @BeforeEach
+    void producer() {
+        producer = ServiceAccount.anyUser();
+    }
 
     private static String register(String actingUser, String request) {
         return "{\"actingUser\": \"" + actingUser + "\", \"request\": " + request + "}";
@@ -36,8 +45,8 @@ class CommandTopicTests {
         String name = ClusterApiTests.unique("cmd");
         String commandId = UUID.randomUUID().toString();
         String value = register("admin", Specs.grid(name));
-        kafka.produce(COMMANDS, name, value, KafkaTestClient.cloudEvent(commandId, "byoc.cluster.register.v1", name));
-        kafka.produce(COMMANDS, name, value, KafkaTestClient.cloudEvent(commandId, "byoc.cluster.register.v1", name));
+        producer.send(name, commandId, "byoc.cluster.register.v1", value);
+        producer.send(name, commandId, "byoc.cluster.register.v1", value);
 
         String id = await().atMost(Duration.ofSeconds(30)).until(() -> given().auth().oauth2(ClusterApiTests.ADMIN)
                 .get("/api/v1/clusters/" + name).then().extract().path("id"), java.util.Objects::nonNull);
@@ -59,8 +68,7 @@ class CommandTopicTests {
         String name = ClusterApiTests.unique("bad");
         String commandId = UUID.randomUUID().toString();
         String request = Specs.withAws(name, "region", "us-east-1a");
-        kafka.produce(COMMANDS, name, register("admin", request),
-                KafkaTestClient.cloudEvent(commandId, "byoc.cluster.register.v1", name));
+        producer.send(name, commandId, "byoc.cluster.register.v1", register("admin", request));
 
         var rejected = kafka.read("byoc.cluster-events",
                 r -> "byoc.cluster.command-rejected.v1".equals(KafkaTestClient.header(r, "ce_type"))
@@ -70,6 +78,7 @@ class CommandTopicTests {
         var data = Json.mapper().valueToTree(Json.read(rejected.get(0).value(), Object.class));
         assertThat(data.path("correlationId").asText()).isEqualTo(commandId);
         assertThat(data.path("commandType").asText()).isEqualTo("byoc.cluster.register.v1");
+        assertThat(data.path("reason").asText()).isEqualTo("invalid");
         assertThat(data.path("errors").get(0).path("path").asText()).isEqualTo("request.spec.driver.kubernetes.aws.region");
         assertThat(data.path("errors").get(0).path("message").asText()).contains("give the region, not an availability zone");
         given().auth().oauth2(ClusterApiTests.ADMIN).get("/api/v1/clusters/" + name).then().statusCode(404);
@@ -79,11 +88,10 @@ class CommandTopicTests {
     void anUnknownActingUserIsRejected() {
         String name = ClusterApiTests.unique("nobody");
         String commandId = UUID.randomUUID().toString();
-        kafka.produce(COMMANDS, name, register("no-such-user", Specs.grid(name)),
-                KafkaTestClient.cloudEvent(commandId, "byoc.cluster.register.v1", name));
+        producer.send(name, commandId, "byoc.cluster.register.v1", register("no-such-user", Specs.grid(name)));
         var rejected = kafka.read("byoc.cluster-events", r -> r.value().contains(commandId), found -> !found.isEmpty(),
                 Duration.ofSeconds(30));
         assertThat(rejected).hasSize(1);
-        assertThat(rejected.get(0).value()).contains("\"path\":\"actingUser\"");
+        assertThat(rejected.get(0).value()).contains("\"path\":\"actingUser\"").contains("\"reason\":\"invalid\"");
     }
 }

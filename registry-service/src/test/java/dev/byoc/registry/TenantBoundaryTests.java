@@ -228,9 +228,9 @@ class TenantBoundaryTests {
         String name = ClusterApiTests.unique("cmd-stolen");
         String commandId = UUID.randomUUID().toString();
         KafkaTestClient kafka = KafkaTestClient.shared();
-        kafka.produce("byoc.cluster-commands", name,
-                "{\"actingUser\": \"" + bob.name() + "\", \"request\": " + Specs.grid(name, alice.name()) + "}",
-                KafkaTestClient.cloudEvent(commandId, "byoc.cluster.register.v1", name));
+        ServiceAccount bobsProducer = ServiceAccount.actingFor(bob.name());
+        bobsProducer.send(name, commandId, "byoc.cluster.register.v1",
+                "{\"actingUser\": \"" + bob.name() + "\", \"request\": " + Specs.grid(name, alice.name()) + "}");
         var rejected = kafka.read("byoc.cluster-events", r -> r.value().contains(commandId), found -> !found.isEmpty(),
                 Duration.ofSeconds(30));
         assertThat(rejected).hasSize(1);
@@ -242,9 +242,8 @@ class TenantBoundaryTests {
 
         // a command that leaves the external ID out registers with bob's own
         String accepted = ClusterApiTests.unique("cmd-own");
-        kafka.produce("byoc.cluster-commands", accepted,
-                "{\"actingUser\": \"" + bob.name() + "\", \"request\": " + Specs.grid(accepted, null) + "}",
-                KafkaTestClient.cloudEvent(UUID.randomUUID().toString(), "byoc.cluster.register.v1", accepted));
+        bobsProducer.send(accepted, UUID.randomUUID().toString(), "byoc.cluster.register.v1",
+                "{\"actingUser\": \"" + bob.name() + "\", \"request\": " + Specs.grid(accepted, null) + "}");
         var requested = kafka.read("byoc.cluster-events", r -> r.value().contains("\"" + accepted + "\""),
                 found -> !found.isEmpty(), Duration.ofSeconds(30));
         assertThat(KafkaTestClient.header(requested.get(0), "ce_type")).isEqualTo("byoc.cluster.requested.v2");

@@ -90,7 +90,7 @@ public class CommandHandler {
         return true;
     }
 
-    /** Records the rejection and publishes command-rejected, in a transaction of its own. */
+    /** Records the rejection (reason invalid) and publishes command-rejected, in a transaction of its own. */
     @Transactional
     public void reject(String commandId, EventTypes type, String name, List<Violation> errors) throws SQLException {
         if (!markHandled(commandId, "rejected")) {
@@ -98,8 +98,34 @@ public class CommandHandler {
         }
         // a rejected command may name no cluster; its key is then derived from the command's id
         UUID key = UUID.nameUUIDFromBytes(commandId.getBytes(StandardCharsets.UTF_8));
-        outbox.add(EventIds.derived(commandId, EventTypes.COMMAND_REJECTED.type()), key,
-                new CommandRejected(null, name, commandId, type == null ? null : type.type(), errors, Instant.now()));
+        outbox.add(EventIds.derived(commandId, EventTypes.COMMAND_REJECTED.type()), key, new CommandRejected(null, name,
+                commandId, type == null ? null : type.type(), errors, Instant.now(), CommandRejected.INVALID));
+    }
+
+    /**
+     * Refuses a command that is not signed by a live service account ({@code unauthenticated}) or
+     * whose account may not act for its user ({@code forbidden}): publishes command-rejected, applies
+     * nothing. A refusal does not use up the command's {@code ce_id}: it is recorded under
+     * {@code <reason>/<ce_id>}, so once the signature or the account is fixed, the producer's retry
+     * with the same {@code ce_id} is applied; the same refusal twice is answered once, and a
+     * command already handled (a replay, say after its account was revoked) is not answered again.
+     *
+     * @return false when nothing was published (a duplicate)
+     */
+    @Transactional
+    public boolean refuse(String commandId, EventTypes type, String name, String reason, List<Violation> errors)
+            throws SQLException {
+        if (handled(commandId)) {
+            return false;
+        }
+        String refusal = reason + "/" + commandId;
+        if (!markHandled(refusal, reason)) {
+            return false;
+        }
+        UUID key = UUID.nameUUIDFromBytes(refusal.getBytes(StandardCharsets.UTF_8));
+        outbox.add(EventIds.derived(refusal, EventTypes.COMMAND_REJECTED.type()), key,
+                new CommandRejected(null, name, commandId, type.type(), errors, Instant.now(), reason));
+        return true;
     }
 
     private static String name(JsonNode command) {
@@ -113,6 +139,16 @@ public class CommandHandler {
     private static List<Violation> prefixed(String prefix, List<Violation> violations) {
         return violations.stream().map(v -> new Violation(v.path().equals("$") ? prefix : prefix + "." + v.path(), v.message()))
                 .toList();
+    }
+
+    private boolean handled(String commandId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("select 1 from processed_commands where command_id = ?")) {
+            s.setString(1, commandId);
+            try (java.sql.ResultSet r = s.executeQuery()) {
+                return r.next();
+            }
+        }
     }
 
     private boolean markHandled(String commandId, String outcome) throws SQLException {
