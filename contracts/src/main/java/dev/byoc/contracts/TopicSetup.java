@@ -34,9 +34,15 @@ public final class TopicSetup {
 
     /** Returns the topics it created. */
     public static List<String> ensure(String bootstrapServers, Partitions partitions) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000))) {
+        return ensure(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), partitions);
+    }
+
+    /** @param connection bootstrap servers and, on a secured broker, the client's security settings */
+    public static List<String> ensure(Map<String, Object> connection, Partitions partitions) throws Exception {
+        Map<String, Object> config = new java.util.HashMap<>(connection);
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);
+        try (Admin admin = Admin.create(config)) {
             Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
             List<NewTopic> missing = topics(partitions).stream().filter(t -> !existing.contains(t.name())).toList();
             List<String> created = new ArrayList<>();

@@ -129,7 +129,7 @@ class ConsumerTests {
 
     /** Committed offsets of the provisioner's group on byoc.cluster-events, by partition. */
     static Map<Integer, Long> committed() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.shared().bootstrapServers()))) {
+        try (Admin admin = Admin.create(KafkaBroker.shared().adminSettings())) {
             Map<Integer, Long> offsets = new HashMap<>();
             admin.listConsumerGroupOffsets("byoc-provisioner").partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS)
                     .forEach((tp, om) -> {
@@ -142,7 +142,7 @@ class ConsumerTests {
     }
 
     static long endOffset(int partition) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.shared().bootstrapServers()))) {
+        try (Admin admin = Admin.create(KafkaBroker.shared().adminSettings())) {
             TopicPartition tp = new TopicPartition(Outcome.EVENTS, partition);
             return admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp).get(10, TimeUnit.SECONDS).offset();
         }

@@ -120,7 +120,7 @@ class RegistryReplicasIT {
                         .post("/api/v1/clusters").then().statusCode(201);
                 kafka.restart();
 
-                KafkaTestClient client = new KafkaTestClient(kafka.bootstrapServers());
+                KafkaTestClient client = KafkaTestClient.of(kafka);
                 var requested = client.read("byoc.cluster-events",
                         r -> r.value().contains("\"" + first + "\"") || r.value().contains("\"" + second + "\""),
                         found -> found.size() >= 2, Duration.ofSeconds(60));

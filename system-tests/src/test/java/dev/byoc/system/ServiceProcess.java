@@ -45,6 +45,8 @@ final class ServiceProcess implements AutoCloseable {
             // AWS stand-in's trust policies were rendered with
             builder.environment().put("BYOC_EXTERNAL_ID_SECRET", AwsStandIn.EXTERNAL_ID_SECRET);
             builder.environment().put("BYOC_AWS_PLATFORM_PRINCIPAL_ARN", AwsStandIn.PLATFORM_PRINCIPAL_ARN);
+            // each service logs in to the secured broker as its own principal (named in its config)
+            builder.environment().put("KAFKA_SASL_PASSWORD", dev.byoc.testsupport.KafkaBroker.PASSWORD);
             builder.environment().putAll(env);
             builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
             int managementPort = freePort();

@@ -163,12 +163,12 @@ class TenantBoundaryIT {
     }
 
     private static List<ConsumerRecord<String, String>> readAll(List<String> topics) {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, system.kafka.bootstrapServers(),
+        Map<String, Object> config = new java.util.HashMap<>(system.kafka.clientSettings(dev.byoc.contracts.bus.BusPrincipals.OPS));
+        config.putAll(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, "tenant-scan-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()));
         List<ConsumerRecord<String, String>> all = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
             consumer.subscribe(topics);

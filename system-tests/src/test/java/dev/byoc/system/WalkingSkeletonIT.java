@@ -120,12 +120,12 @@ class WalkingSkeletonIT {
 
     /** Everything on byoc.cluster-events for one cluster, read by a plain consumer, until it has at least {@code min}. */
     private static List<ConsumerRecord<String, String>> readClusterEvents(String clusterId, int min) {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, system.kafka.bootstrapServers(),
+        Map<String, Object> config = new java.util.HashMap<>(system.kafka.clientSettings(dev.byoc.contracts.bus.BusPrincipals.OPS));
+        config.putAll(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, "system-test-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()));
         List<ConsumerRecord<String, String>> found = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
             consumer.subscribe(List.of("byoc.cluster-events"));

@@ -9,12 +9,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import dev.byoc.contracts.bus.BusPrincipals;
+import dev.byoc.contracts.bus.BusSecurity;
 
 /**
  * A real Apache Kafka broker (KRaft, combined broker+controller) in its own JVM, from the jars the
@@ -24,6 +25,14 @@ import org.apache.kafka.clients.admin.NewTopic;
  * always processes).
  */
 public final class KafkaBroker {
+    /** The broker's super user (creates the principals, their ACLs and the topics). */
+    public static final String ADMIN = "admin";
+    /**
+     * Every principal of {@link BusPrincipals} logs in with this password in tests: they stay
+     * distinct principals, each held to its own ACLs.
+     */
+    public static final String PASSWORD = "byoc-test-kafka-password";
+
     private static KafkaBroker shared;
 
     private Process process;
@@ -32,13 +41,38 @@ public final class KafkaBroker {
     private final String bootstrapServers;
     private final Path logFile;
     private final Path dir;
+    private final boolean secured;
 
-    private KafkaBroker(Process process, List<String> command, String bootstrapServers, Path dir) {
+    private KafkaBroker(Process process, List<String> command, String bootstrapServers, Path dir, boolean secured) {
         this.process = process;
         this.command = command;
         this.bootstrapServers = bootstrapServers;
         this.dir = dir;
         this.logFile = dir.resolve("broker.log");
+        this.secured = secured;
+    }
+
+    /** SASL/SCRAM + ACLs (the build's own broker); a Testcontainers broker is plain. */
+    public boolean secured() {
+        return secured;
+    }
+
+    /** Client settings to log in as {@code principal} (with its test password), or as nobody. */
+    public Map<String, Object> clientSettings(String principal) {
+        Map<String, Object> settings = new java.util.HashMap<>();
+        settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        if (secured && principal != null) {
+            settings.put("security.protocol", "SASL_PLAINTEXT");
+            settings.put("sasl.mechanism", "SCRAM-SHA-512");
+            settings.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                    + principal + "\" password=\"" + PASSWORD + "\";");
+        }
+        return settings;
+    }
+
+    /** As the super user. */
+    public Map<String, Object> adminSettings() {
+        return clientSettings(ADMIN);
     }
 
     public static synchronized KafkaBroker shared() {
@@ -56,7 +90,8 @@ public final class KafkaBroker {
     private static KafkaBroker inContainer() {
         Containers.Started kafka = Containers.kafka();
         try {
-            KafkaBroker broker = new KafkaBroker(null, List.of(), kafka.address(), Files.createTempDirectory("byoc-kafka-"));
+            KafkaBroker broker = new KafkaBroker(null, List.of(), kafka.address(), Files.createTempDirectory("byoc-kafka-"),
+                    false);
             broker.stopContainer = kafka.stop();
             return broker;
         } catch (IOException e) {
@@ -85,7 +120,7 @@ public final class KafkaBroker {
 
             List<String> format = new ArrayList<>(jvm);
             format.addAll(List.of("kafka.tools.StorageTool", "format", "-t", UUID.randomUUID().toString(),
-                    "-c", properties.toString()));
+                    "-c", properties.toString(), "--add-scram", "SCRAM-SHA-512=[name=" + ADMIN + ",password=" + PASSWORD + "]"));
             Process formatting = new ProcessBuilder(format).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("format.log").toFile()).start();
             if (!formatting.waitFor(60, TimeUnit.SECONDS) || formatting.exitValue() != 0) {
@@ -95,14 +130,19 @@ public final class KafkaBroker {
             List<String> run = new ArrayList<>(jvm);
             run.addAll(List.of("kafka.Kafka", properties.toString()));
             Process broker = new ProcessBuilder(run).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
-            KafkaBroker started = new KafkaBroker(broker, run, "127.0.0.1:" + port, dir);
+            KafkaBroker started = new KafkaBroker(broker, run, "127.0.0.1:" + port, dir, true);
             started.awaitReady(Duration.ofSeconds(60));
+            Map<String, String> passwords = new java.util.TreeMap<>();
+            BusPrincipals.ALL.forEach(p -> passwords.put(p.name(), PASSWORD));
+            BusSecurity.apply(started.adminSettings(), passwords);
             return started;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create the bus principals and ACLs", e);
         }
     }
 
@@ -128,9 +168,7 @@ public final class KafkaBroker {
 
     /** Creates topics (ignoring ones that exist) so consumers get partitions without waiting for auto-creation. */
     public void createTopics(Map<String, Integer> partitionsByTopic) {
-        Properties config = new Properties();
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(config)) {
+        try (Admin admin = Admin.create(adminSettings())) {
             var existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> topics = partitionsByTopic.entrySet().stream()
                     .filter(e -> !existing.contains(e.getKey()))
@@ -201,11 +239,23 @@ public final class KafkaBroker {
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "listeners=SASL_PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=SASL_PLAINTEXT://127.0.0.1:" + port,
                 "controller.listener.names=CONTROLLER",
-                "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+                "inter.broker.listener.name=SASL_PLAINTEXT",
+                // the controller listener authenticates too (PLAIN: SCRAM needs the metadata it serves)
+                "listener.security.protocol.map=CONTROLLER:SASL_PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT",
+                "sasl.enabled.mechanisms=SCRAM-SHA-512",
+                "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512",
+                "sasl.mechanism.controller.protocol=PLAIN",
+                "listener.name.controller.sasl.enabled.mechanisms=PLAIN",
+                "listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule "
+                        + "required username=\"" + ADMIN + "\" password=\"" + PASSWORD + "\" user_" + ADMIN + "=\"" + PASSWORD + "\";",
+                "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule "
+                        + "required username=\"" + ADMIN + "\" password=\"" + PASSWORD + "\";",
+                "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                "allow.everyone.if.no.acl.found=false",
+                "super.users=User:" + ADMIN,
                 "log.dirs=" + dataDir,
                 "num.partitions=3",
                 "offsets.topic.replication.factor=1",

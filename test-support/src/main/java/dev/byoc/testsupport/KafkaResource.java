@@ -15,7 +15,11 @@ public class KafkaResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         KafkaBroker broker = KafkaBroker.shared();
         broker.createTopics(TOPICS);
-        return Map.of("kafka.bootstrap.servers", broker.bootstrapServers());
+        // each service logs in as its own principal (its application.properties names it), with the
+        // tests' password; a plain Testcontainers broker gets no login
+        return broker.secured()
+                ? Map.of("kafka.bootstrap.servers", broker.bootstrapServers(), "byoc.kafka.password", KafkaBroker.PASSWORD)
+                : Map.of("kafka.bootstrap.servers", broker.bootstrapServers(), "kafka.security.protocol", "PLAINTEXT");
     }
 
     @Override

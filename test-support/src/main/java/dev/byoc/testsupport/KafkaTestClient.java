@@ -19,14 +19,26 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Plain kafka-clients, as an outside team would use them: no code of ours on the wire. */
 public final class KafkaTestClient {
-    private final String bootstrapServers;
+    private final Map<String, Object> connection;
 
-    public KafkaTestClient(String bootstrapServers) {
-        this.bootstrapServers = bootstrapServers;
+    /** @param connection bootstrap servers and the login ({@link KafkaBroker#clientSettings}) */
+    public KafkaTestClient(Map<String, Object> connection) {
+        this.connection = Map.copyOf(connection);
+    }
+
+    /** As the broker's super user: the harness plays every producer, so it may write anywhere. */
+    public static KafkaTestClient of(KafkaBroker broker) {
+        return new KafkaTestClient(broker.adminSettings());
     }
 
     public static KafkaTestClient shared() {
-        return new KafkaTestClient(KafkaBroker.shared().bootstrapServers());
+        return of(KafkaBroker.shared());
+    }
+
+    private Map<String, Object> with(Map<String, Object> settings) {
+        Map<String, Object> config = new java.util.HashMap<>(connection);
+        config.putAll(settings);
+        return config;
     }
 
     /** Produces one record with the given headers (values as UTF-8); waits for the ack. */
@@ -39,11 +51,10 @@ public final class KafkaTestClient {
      * partitioner than Java's would.
      */
     public void produce(String topic, Integer partition, String key, String value, Map<String, String> headers) {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(with(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName())))) {
             ProducerRecord<String, String> record = new ProducerRecord<>(topic, partition, key, value);
             headers.forEach((k, v) -> record.headers().add(new RecordHeader(k, v.getBytes(StandardCharsets.UTF_8))));
             producer.send(record).get();
@@ -75,13 +86,12 @@ public final class KafkaTestClient {
     public List<ConsumerRecord<String, String>> read(String topic, Predicate<ConsumerRecord<String, String>> filter,
             Predicate<List<ConsumerRecord<String, String>>> until, Duration timeout) {
         List<ConsumerRecord<String, String>> found = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(with(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName())))) {
             consumer.subscribe(List.of(topic));
             long deadline = System.currentTimeMillis() + timeout.toMillis();
             while (System.currentTimeMillis() < deadline) {

@@ -13,9 +13,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class WatchListRebuild {
     private final ProjectionRebuild<WatchedCluster> rebuild;
 
-    WatchListRebuild(StatusFolder folder, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+    WatchListRebuild(StatusFolder folder, dev.byoc.support.KafkaConnection kafka,
             @ConfigProperty(name = "byoc.projections.rebuild-batch-size") int batchSize) {
-        this.rebuild = new ProjectionRebuild<>(folder.store(), bootstrapServers, Topics.CLUSTER_EVENTS,
+        this.rebuild = new ProjectionRebuild<>(folder.store(), kafka.settings(), Topics.CLUSTER_EVENTS,
                 EventTypes.CLUSTER_EVENTS, batchSize);
     }
 

@@ -14,9 +14,9 @@ public class ClusterViewRebuild {
     private final ProjectionRebuild<ClusterViewRow> rebuild;
 
     ClusterViewRebuild(ClusterViewProjector projector,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            dev.byoc.support.KafkaConnection kafka,
             @ConfigProperty(name = "byoc.projections.rebuild-batch-size") int batchSize) {
-        this.rebuild = new ProjectionRebuild<>(projector.store(), bootstrapServers, Topics.CLUSTER_EVENTS,
+        this.rebuild = new ProjectionRebuild<>(projector.store(), kafka.settings(), Topics.CLUSTER_EVENTS,
                 EventTypes.CLUSTER_EVENTS, batchSize);
     }
 

@@ -43,17 +43,18 @@ public final class ProjectionRebuild<R> {
 
     private final ProjectionStore<R> store;
     private final DataSource dataSource;
-    private final String bootstrapServers;
+    private final Map<String, Object> kafka;
     private final String topic;
     private final List<EventTypes> allowed;
     private final int batchSize;
     private final AtomicBoolean running = new AtomicBoolean();
 
-    public ProjectionRebuild(ProjectionStore<R> store, String bootstrapServers, String topic, List<EventTypes> allowed,
+    /** @param kafka the broker's connection settings ({@link dev.byoc.support.KafkaConnection#settings()}) */
+    public ProjectionRebuild(ProjectionStore<R> store, Map<String, Object> kafka, String topic, List<EventTypes> allowed,
             int batchSize) {
         this.store = store;
         this.dataSource = store.dataSource();
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = Map.copyOf(kafka);
         this.topic = topic;
         this.allowed = allowed;
         this.batchSize = batchSize;
@@ -155,14 +156,15 @@ public final class ProjectionRebuild<R> {
     }
 
     private void run(int version) {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        Map<String, Object> config = new java.util.HashMap<>(kafka);
+        config.putAll(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(batchSize),
                 ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(64 * 1024 * 1024),
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(8 * 1024 * 1024),
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()));
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
