@@ -34,6 +34,35 @@ public final class TenantRules {
                 + PREREQUISITES_HINT);
     }
 
+    /** The account of any IAM/STS ARN ({@code arn:<partition>:<service>::<account>:<resource>}). */
+    public static Optional<String> accountOfPrincipal(String arn) {
+        String[] parts = arn == null ? new String[0] : arn.split(":", 6);
+        return parts.length == 6 && "arn".equals(parts[0]) && parts[4].matches("[0-9]{12}") ? Optional.of(parts[4])
+                : Optional.empty();
+    }
+
+    /**
+     * The platform's own accounts from its settings: the principal's account and the listed ones.
+     * A malformed setting is an error, never skipped: a typo would leave an account unprotected.
+     *
+     * @throws IllegalStateException naming the setting that is wrong
+     */
+    public static java.util.Set<String> platformAccounts(Optional<String> principalArn, java.util.List<String> accountIds) {
+        java.util.Set<String> accounts = new java.util.LinkedHashSet<>();
+        principalArn.map(String::trim).filter(p -> !p.isEmpty()).ifPresent(p -> accounts.add(accountOfPrincipal(p)
+                .orElseThrow(() -> new IllegalStateException("byoc.aws.platform-principal-arn (env "
+                        + "BYOC_AWS_PLATFORM_PRINCIPAL_ARN) is not an IAM ARN with an account: " + p))));
+        for (String account : accountIds) {
+            String trimmed = account.trim();
+            if (!trimmed.matches("[0-9]{12}")) {
+                throw new IllegalStateException("byoc.aws.platform-account-ids (env BYOC_AWS_PLATFORM_ACCOUNT_IDS) must be "
+                        + "12-digit AWS account ids, comma separated; got: " + account);
+            }
+            accounts.add(trimmed);
+        }
+        return accounts;
+    }
+
     /** @param platformAccounts the AWS accounts the platform itself runs in */
     public static Optional<String> roleAccount(String roleArn, Collection<String> platformAccounts) {
         String account = roleArn == null ? null : SpecRules.accountOf(roleArn);

@@ -65,6 +65,19 @@ class TenantTests {
     }
 
     @Test
+    void thePlatformsAccountsComeFromExactSettings() {
+        assertThat(TenantRules.platformAccounts(java.util.Optional.of("arn:aws:iam::999999999999:user/byoc-platform"),
+                List.of(" 777777777777"))).containsExactly("999999999999", "777777777777");
+        assertThat(TenantRules.platformAccounts(java.util.Optional.empty(), List.of())).isEmpty();
+        assertThatThrownBy(() -> TenantRules.platformAccounts(java.util.Optional.of("byoc-platform"), List.of()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("byoc.aws.platform-principal-arn");
+        assertThatThrownBy(() -> TenantRules.platformAccounts(java.util.Optional.empty(), List.of("1234-5678-9012")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("byoc.aws.platform-account-ids");
+        assertThat(TenantRules.accountOfPrincipal("arn:aws:sts::123456789012:assumed-role/p/s")).contains("123456789012");
+        assertThat(TenantRules.accountOfPrincipal(null)).isEmpty();
+    }
+
+    @Test
     void maskKeepsTheLastFourCharacters() {
         assertThat(ExternalIds.mask("0123456789abcdef")).isEqualTo("…cdef");
         assertThat(ExternalIds.mask("")).isEmpty();

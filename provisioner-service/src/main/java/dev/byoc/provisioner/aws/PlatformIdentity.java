@@ -30,23 +30,7 @@ public class PlatformIdentity {
     PlatformIdentity(@ConfigProperty(name = "byoc.aws.platform-principal-arn") Optional<String> principal,
             @ConfigProperty(name = "byoc.aws.platform-account-ids") Optional<List<String>> accounts) {
         this.configuredPrincipal = principal.map(String::trim).filter(p -> !p.isEmpty());
-        configuredPrincipal.ifPresent(p -> configuredAccounts.add(accountOf(p).orElseThrow(() -> new IllegalStateException(
-                "byoc.aws.platform-principal-arn (env BYOC_AWS_PLATFORM_PRINCIPAL_ARN) is not an IAM ARN with an account: " + p))));
-        for (String account : accounts.orElse(List.of())) {
-            String trimmed = account.trim();
-            if (!trimmed.matches("[0-9]{12}")) {
-                throw new IllegalStateException("byoc.aws.platform-account-ids (env BYOC_AWS_PLATFORM_ACCOUNT_IDS) must be "
-                        + "12-digit AWS account ids, comma separated; got: " + account);
-            }
-            configuredAccounts.add(trimmed);
-        }
-    }
-
-    /** The account of any IAM/STS ARN ({@code arn:<partition>:<service>::<account>:<resource>}). */
-    static Optional<String> accountOf(String arn) {
-        String[] parts = arn.split(":", 6);
-        return parts.length == 6 && "arn".equals(parts[0]) && parts[4].matches("[0-9]{12}") ? Optional.of(parts[4])
-                : Optional.empty();
+        configuredAccounts.addAll(TenantRules.platformAccounts(principal, accounts.orElse(List.of())));
     }
 
     /**

@@ -24,8 +24,8 @@ class PlatformIdentityTest {
 
     @Test
     void theAccountOfAnyIamOrStsArnIsRead() {
-        assertThat(PlatformIdentity.accountOf("arn:aws:iam::999999999999:user/byoc-platform")).contains("999999999999");
-        assertThat(PlatformIdentity.accountOf("arn:aws:sts::123456789012:assumed-role/platform/session")).contains("123456789012");
-        assertThat(PlatformIdentity.accountOf("arn:aws:iam::aws:policy/ReadOnly")).isEmpty();
+        assertThat(dev.byoc.contracts.tenant.TenantRules.accountOfPrincipal("arn:aws:iam::999999999999:user/byoc-platform")).contains("999999999999");
+        assertThat(dev.byoc.contracts.tenant.TenantRules.accountOfPrincipal("arn:aws:sts::123456789012:assumed-role/platform/session")).contains("123456789012");
+        assertThat(dev.byoc.contracts.tenant.TenantRules.accountOfPrincipal("arn:aws:iam::aws:policy/ReadOnly")).isEmpty();
     }
 }

@@ -10,8 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The tenant boundary at the front door: each user's issued external ID, and the rules that a
@@ -21,8 +19,6 @@ import java.util.regex.Pattern;
 @Startup
 @ApplicationScoped
 public class Tenants {
-    private static final Pattern ARN_ACCOUNT = Pattern.compile("^arn:[a-z-]+:(?:iam|sts)::(\\d{12}):.+$");
-
     private final ExternalIds ids;
     private final String principalArn;
     private final Set<String> platformAccounts = new TreeSet<>();
@@ -30,13 +26,13 @@ public class Tenants {
     Tenants(TenantConfig.ExternalId externalId, TenantConfig.Aws aws) {
         this.ids = ExternalIds.withSecret(externalId.secret());
         this.principalArn = aws.platformPrincipalArn();
-        Matcher account = ARN_ACCOUNT.matcher(principalArn);
-        if (!account.matches()) {
-            throw new IllegalArgumentException("byoc.aws.platform-principal-arn (BYOC_AWS_PLATFORM_PRINCIPAL_ARN) must be "
+        // the principal is required here: the prerequisites name it to every customer
+        platformAccounts.addAll(TenantRules.platformAccounts(java.util.Optional.of(principalArn),
+                aws.platformAccountIds().orElse(List.of())));
+        if (platformAccounts.isEmpty()) {
+            throw new IllegalStateException("byoc.aws.platform-principal-arn (BYOC_AWS_PLATFORM_PRINCIPAL_ARN) must be "
                     + "the IAM ARN of the platform's AWS principal, e.g. arn:aws:iam::123456789012:role/byoc-platform");
         }
-        platformAccounts.add(account.group(1));
-        aws.platformAccountIds().ifPresent(platformAccounts::addAll);
     }
 
     public String externalIdOf(String owner) {
