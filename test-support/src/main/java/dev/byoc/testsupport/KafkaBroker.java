@@ -21,7 +21,7 @@ import dev.byoc.contracts.bus.BusSecurity;
  * A real Apache Kafka broker (KRaft, combined broker+controller) in its own JVM, from the jars the
  * {@code stack} module gathers. One per test JVM, on free loopback ports, stopped at JVM exit.
  * With {@code BYOC_TEST_INFRA=testcontainers} and a Docker engine, the shared broker is a
- * container instead (brokers started with {@link #start()}, which tests pause and restart, are
+ * container instead, with the same SASL/SCRAM listeners, ACLs and principals (brokers started with {@link #start()}, which tests pause and restart, are
  * always processes).
  */
 public final class KafkaBroker {
@@ -41,27 +41,21 @@ public final class KafkaBroker {
     private final String bootstrapServers;
     private final Path logFile;
     private final Path dir;
-    private final boolean secured;
 
-    private KafkaBroker(Process process, List<String> command, String bootstrapServers, Path dir, boolean secured) {
+    private KafkaBroker(Process process, List<String> command, String bootstrapServers, Path dir) {
         this.process = process;
         this.command = command;
         this.bootstrapServers = bootstrapServers;
         this.dir = dir;
         this.logFile = dir.resolve("broker.log");
-        this.secured = secured;
     }
 
-    /** SASL/SCRAM + ACLs (the build's own broker); a Testcontainers broker is plain. */
-    public boolean secured() {
-        return secured;
-    }
 
     /** Client settings to log in as {@code principal} (with its test password), or as nobody. */
     public Map<String, Object> clientSettings(String principal) {
         Map<String, Object> settings = new java.util.HashMap<>();
         settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        if (secured && principal != null) {
+        if (principal != null) {
             settings.put("security.protocol", "SASL_PLAINTEXT");
             settings.put("sasl.mechanism", "SCRAM-SHA-512");
             settings.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
@@ -90,13 +84,29 @@ public final class KafkaBroker {
     private static KafkaBroker inContainer() {
         Containers.Started kafka = Containers.kafka();
         try {
-            KafkaBroker broker = new KafkaBroker(null, List.of(), kafka.address(), Files.createTempDirectory("byoc-kafka-"),
-                    false);
+            KafkaBroker broker = new KafkaBroker(null, List.of(), kafka.address(), Files.createTempDirectory("byoc-kafka-"));
             broker.stopContainer = kafka.stop();
+            broker.createPrincipals();
             return broker;
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             kafka.stop().run();
-            throw new UncheckedIOException(e);
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+    }
+
+    /** The super user's SCRAM credential, written at storage format time (KRaft's bootstrap). */
+    static String bootstrapScram() {
+        return "SCRAM-SHA-512=[name=" + ADMIN + ",password=" + PASSWORD + "]";
+    }
+
+    /** Every {@link BusPrincipals} principal with the test password, and its ACLs. */
+    private void createPrincipals() {
+        Map<String, String> passwords = new java.util.TreeMap<>();
+        BusPrincipals.ALL.forEach(p -> passwords.put(p.name(), PASSWORD));
+        try {
+            BusSecurity.apply(adminSettings(), passwords);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create the bus principals and ACLs", e);
         }
     }
 
@@ -108,11 +118,11 @@ public final class KafkaBroker {
             throw new IllegalStateException("Kafka broker jars missing at " + libs + ": run ./mvnw verify from the root");
         }
         int port = Ports.free();
-        int controllerPort = Ports.free();
+        Listeners listeners = new Listeners("127.0.0.1", port, "127.0.0.1:" + port, Ports.free(), Ports.free());
         try {
             Path dir = Files.createTempDirectory("byoc-kafka-");
             Path properties = dir.resolve("server.properties");
-            Files.writeString(properties, serverProperties(port, controllerPort, dir.resolve("data")));
+            Files.writeString(properties, serverProperties(listeners, dir.resolve("data")));
             Path logFile = dir.resolve("broker.log");
             String classpath = libs.toAbsolutePath() + "/*";
             List<String> jvm = List.of(Ports.javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
@@ -120,7 +130,7 @@ public final class KafkaBroker {
 
             List<String> format = new ArrayList<>(jvm);
             format.addAll(List.of("kafka.tools.StorageTool", "format", "-t", UUID.randomUUID().toString(),
-                    "-c", properties.toString(), "--add-scram", "SCRAM-SHA-512=[name=" + ADMIN + ",password=" + PASSWORD + "]"));
+                    "-c", properties.toString(), "--add-scram", bootstrapScram()));
             Process formatting = new ProcessBuilder(format).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("format.log").toFile()).start();
             if (!formatting.waitFor(60, TimeUnit.SECONDS) || formatting.exitValue() != 0) {
@@ -130,19 +140,15 @@ public final class KafkaBroker {
             List<String> run = new ArrayList<>(jvm);
             run.addAll(List.of("kafka.Kafka", properties.toString()));
             Process broker = new ProcessBuilder(run).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
-            KafkaBroker started = new KafkaBroker(broker, run, "127.0.0.1:" + port, dir, true);
+            KafkaBroker started = new KafkaBroker(broker, run, "127.0.0.1:" + port, dir);
             started.awaitReady(Duration.ofSeconds(60));
-            Map<String, String> passwords = new java.util.TreeMap<>();
-            BusPrincipals.ALL.forEach(p -> passwords.put(p.name(), PASSWORD));
-            BusSecurity.apply(started.adminSettings(), passwords);
+            started.createPrincipals();
             return started;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot create the bus principals and ACLs", e);
         }
     }
 
@@ -234,25 +240,34 @@ public final class KafkaBroker {
         }
     }
 
-    private static String serverProperties(int port, int controllerPort, Path dataDir) {
+    /** Where the broker listens: clients, the broker's own replication listener, the controller. */
+    record Listeners(String bindHost, int clientPort, String advertisedClient, int brokerPort, int controllerPort) {
+    }
+
+    static String serverProperties(Listeners at, Path dataDir) {
+        String scram = "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + ADMIN
+                + "\" password=\"" + PASSWORD + "\";";
         return String.join("\n",
                 "process.roles=broker,controller",
                 "node.id=1",
-                "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-                "listeners=SASL_PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=SASL_PLAINTEXT://127.0.0.1:" + port,
+                "controller.quorum.voters=1@127.0.0.1:" + at.controllerPort(),
+                "listeners=SASL_PLAINTEXT://" + at.bindHost() + ":" + at.clientPort() + ",BROKER://" + at.bindHost() + ":"
+                        + at.brokerPort() + ",CONTROLLER://127.0.0.1:" + at.controllerPort(),
+                // clients reach the broker at the advertised address (a container's mapped port);
+                // the broker talks to itself on a listener only it uses
+                "advertised.listeners=SASL_PLAINTEXT://" + at.advertisedClient() + ",BROKER://127.0.0.1:" + at.brokerPort(),
                 "controller.listener.names=CONTROLLER",
-                "inter.broker.listener.name=SASL_PLAINTEXT",
+                "inter.broker.listener.name=BROKER",
                 // the controller listener authenticates too (PLAIN: SCRAM needs the metadata it serves)
-                "listener.security.protocol.map=CONTROLLER:SASL_PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT",
+                "listener.security.protocol.map=CONTROLLER:SASL_PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,BROKER:SASL_PLAINTEXT",
                 "sasl.enabled.mechanisms=SCRAM-SHA-512",
                 "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512",
                 "sasl.mechanism.controller.protocol=PLAIN",
                 "listener.name.controller.sasl.enabled.mechanisms=PLAIN",
                 "listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule "
                         + "required username=\"" + ADMIN + "\" password=\"" + PASSWORD + "\" user_" + ADMIN + "=\"" + PASSWORD + "\";",
-                "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule "
-                        + "required username=\"" + ADMIN + "\" password=\"" + PASSWORD + "\";",
+                "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=" + scram,
+                "listener.name.broker.scram-sha-512.sasl.jaas.config=" + scram,
                 "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
                 "allow.everyone.if.no.acl.found=false",
                 "super.users=User:" + ADMIN,

@@ -16,10 +16,8 @@ public class KafkaResource implements QuarkusTestResourceLifecycleManager {
         KafkaBroker broker = KafkaBroker.shared();
         broker.createTopics(TOPICS);
         // each service logs in as its own principal (its application.properties names it), with the
-        // tests' password; a plain Testcontainers broker gets no login
-        return broker.secured()
-                ? Map.of("kafka.bootstrap.servers", broker.bootstrapServers(), "byoc.kafka.password", KafkaBroker.PASSWORD)
-                : Map.of("kafka.bootstrap.servers", broker.bootstrapServers(), "kafka.security.protocol", "PLAINTEXT");
+        // tests' password, whether the broker is a process or a container
+        return Map.of("kafka.bootstrap.servers", broker.bootstrapServers(), "byoc.kafka.password", KafkaBroker.PASSWORD);
     }
 
     @Override
