@@ -8,6 +8,7 @@ import dev.byoc.contracts.envelope.IncomingEvents;
 import dev.byoc.contracts.event.EventTypes;
 import dev.byoc.registry.projection.ClusterViewRebuild;
 import dev.byoc.testsupport.AwsResource;
+import dev.byoc.testsupport.KafkaBroker;
 import dev.byoc.testsupport.KafkaResource;
 import dev.byoc.testsupport.KafkaTestClient;
 import dev.byoc.testsupport.PostgresResource;
@@ -59,8 +60,6 @@ class RebuildBenchmarkTests {
     AgroalDataSource dataSource;
     @Inject
     ClusterViewRebuild rebuild;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
     @ConfigProperty(name = "byoc.projections.rebuild-batch-size")
     int batchSize;
 
@@ -117,12 +116,11 @@ class RebuildBenchmarkTests {
 
     private int produce(int clusters, int perCluster) throws Exception {
         int produced = 0;
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(onBroker(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, "5",
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName())))) {
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < clusters; i++) {
                 String id = UUID.randomUUID().toString();
@@ -155,12 +153,11 @@ class RebuildBenchmarkTests {
 
     /** Reads the whole topic from offset 0 with a plain consumer; returns the seconds it took. */
     private double readAll(Consumer<ConsumerRecord<String, String>> each) {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(onBroker(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(batchSize),
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName())))) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.CLUSTER_EVENTS).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             long start = System.nanoTime();
@@ -177,10 +174,9 @@ class RebuildBenchmarkTests {
     /** Until the live version's stored positions reach the end of every partition. */
     private void awaitLiveCaughtUp(Duration within) throws Exception {
         Map<Integer, Long> end;
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(onBroker(Map.of(
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName())))) {
             end = new java.util.HashMap<>();
             consumer.endOffsets(consumer.partitionsFor(Topics.CLUSTER_EVENTS).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList())
@@ -219,6 +215,13 @@ class RebuildBenchmarkTests {
         return Rows.liveVersion(dataSource, "registry", "cluster_view", "cluster-view",
                 "cluster_id, name, owner, status, reason, checks::text, teardown::text, last_event_id, "
                         + "last_partition, last_offset, updated_at");
+    }
+
+    /** The settings, logged in to the secured broker as its super user (the benchmark forges every producer). */
+    private static Map<String, Object> onBroker(Map<String, Object> settings) {
+        Map<String, Object> all = new java.util.HashMap<>(KafkaBroker.shared().adminSettings());
+        all.putAll(settings);
+        return all;
     }
 
     private static double seconds(long startNanos) {
