@@ -15,17 +15,17 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
 
 /**
- * Service Quotas against the recommendations of DESIGN §6. Never fails: below a recommendation
- * is a {@code warn}; a quota that cannot be read (AccessDenied, unknown code, timeout) makes the
- * check {@code skipped} with what would enable it.
+ * {@code quotas}: Service Quotas against the recommendations of DESIGN §6, read with the assumed
+ * role. Never fails: below a recommendation is a {@code warn}; a quota that cannot be read
+ * (AccessDenied, unknown code, timeout) makes the check {@code skipped} with what would enable it.
  */
 @ApplicationScoped
-public class QuotaCheck {
+public class QuotaCheck implements AccessCheck {
     record Quota(String service, String code, String name, double recommended, boolean legacy) {
     }
 
     /** The check, and whether a {@code warn} comes only from the legacy quota (never promoted by strict). */
-    public record Result(Check check, boolean legacyOnly) {
+    public record Result(Check check, boolean legacyOnly) implements Finding {
     }
 
     static final Quota ASGS = new Quota("autoscaling", "L-CDE20ADC", "Auto Scaling groups per region", 800, false);
@@ -80,7 +80,19 @@ public class QuotaCheck {
                 + quota.code();
     }
 
-    public Result check(ServiceQuotasClient client, ClusterSpec spec) {
+    @Override
+    public String id() {
+        return CheckIds.QUOTAS;
+    }
+
+    @Override
+    public Result run(Target target, Access access) {
+        try (ServiceQuotasClient client = aws.quotas(target.spec().region(), access.assumed())) {
+            return check(client, target.spec());
+        }
+    }
+
+    private Result check(ServiceQuotasClient client, ClusterSpec spec) {
         List<String> low = new ArrayList<>();
         List<String> lowUrls = new ArrayList<>();
         boolean lowNonLegacy = false;

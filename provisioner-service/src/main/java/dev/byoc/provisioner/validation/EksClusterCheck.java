@@ -1,0 +1,66 @@
+package dev.byoc.provisioner.validation;
+
+import static dev.byoc.provisioner.validation.CheckIds.EKS_CLUSTER;
+
+import dev.byoc.contracts.event.Check;
+import dev.byoc.contracts.event.ClusterSpec;
+import dev.byoc.provisioner.aws.AwsClients;
+import dev.byoc.provisioner.aws.RoleSession;
+import dev.byoc.provisioner.validation.AccessValidator.ValidationInterrupted;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.eks.EksClient;
+import software.amazon.awssdk.services.eks.model.Cluster;
+import software.amazon.awssdk.services.eks.model.ResourceNotFoundException;
+
+/** {@code eks-cluster}: the EKS cluster exists in the region and is usable (eks:DescribeCluster with the assumed role). */
+@ApplicationScoped
+public class EksClusterCheck implements AccessCheck {
+    private final AwsClients aws;
+
+    EksClusterCheck(AwsClients aws) {
+        this.aws = aws;
+    }
+
+    @Override
+    public String id() {
+        return EKS_CLUSTER;
+    }
+
+    @Override
+    public Line run(Target target, Access access) {
+        return new Line(check(target.spec(), target.account(), access.assumed()));
+    }
+
+    private Check check(ClusterSpec spec, String account, AwsCredentialsProvider assumed) {
+        String name = spec.eksClusterName();
+        String where = "EKS cluster " + name + " in " + spec.region();
+        try (EksClient eks = aws.eks(spec.region(), assumed)) {
+            Cluster cluster = eks.describeCluster(r -> r.name(name)).cluster();
+            String status = Optional.ofNullable(cluster.statusAsString()).orElse("in an unknown state");
+            return switch (status) {
+                case "ACTIVE" -> Check.pass(EKS_CLUSTER, where + " is ACTIVE");
+                case "CREATING", "UPDATING" -> Check.pass(EKS_CLUSTER, where + " is " + status
+                        + "; the cluster becomes running once EKS reports it ACTIVE");
+                default -> Check.fail(EKS_CLUSTER, where + " is " + status,
+                        "FAILED".equals(status) ? "look at the cluster's health issues in the EKS console, fix or recreate it "
+                                + "(terraform apply), then edit the cluster to re-validate"
+                                : "wait for EKS to finish, or recreate the cluster (terraform apply), then edit the cluster to re-validate");
+            };
+        } catch (ResourceNotFoundException e) {
+            return Check.fail(EKS_CLUSTER, "no " + where + " (eks:DescribeCluster answered ResourceNotFoundException)",
+                    "check eks_cluster_name (it defaults to the cluster's name) and region match the Terraform output");
+        } catch (AwsServiceException e) {
+            return Check.fail(EKS_CLUSTER, "eks:DescribeCluster on " + where + " failed: " + RoleSession.describe(e),
+                    "allow eks:DescribeCluster on arn:aws:eks:" + spec.region() + ":" + account + ":cluster/" + name
+                            + " in the role's policy");
+        } catch (SdkClientException e) {
+            ValidationInterrupted.throwIfAborted(e);
+            return Check.fail(EKS_CLUSTER, aws.clientFailure(e, "eks:DescribeCluster") + " on " + where,
+                    "edit the cluster to re-validate; contact the platform operators if this persists");
+        }
+    }
+}
