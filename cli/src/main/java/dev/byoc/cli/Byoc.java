@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         sortOptions = false,
+        resourceBundle = "dev.byoc.cli.command.OptionTexts", // per-command texts of the shared options
         description = {
             "Register, watch, edit and delete your own AWS clusters on the BYOC platform (the verbs of Grid's CLI).",
             "",

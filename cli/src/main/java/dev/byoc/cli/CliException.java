@@ -1,5 +1,6 @@
 package dev.byoc.cli;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,18 +21,19 @@ public class CliException extends RuntimeException {
         this.details = List.copyOf(details);
     }
 
-    public CliException(int exitCode, String message, Throwable cause) {
-        super(message, cause);
-        this.exitCode = exitCode;
-        this.details = List.of();
-    }
-
     public int exitCode() {
         return exitCode;
     }
 
     public List<String> details() {
         return details;
+    }
+
+    /** The same failure with one more detail line, e.g. where the user's edits were kept. */
+    public CliException withDetail(String line) {
+        List<String> more = new ArrayList<>(details);
+        more.add(line);
+        return new CliException(exitCode, getMessage(), more);
     }
 
     public static CliException usage(String message) {

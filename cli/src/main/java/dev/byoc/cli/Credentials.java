@@ -22,11 +22,11 @@ public final class Credentials {
     public static final String DEFAULT_URL = "http://127.0.0.1:8080";
 
     /** What a command talks to; {@code key} is never printed. */
-    public record Target(String url, String key, String username, String keySource) {
+    public record Target(String url, String key, String keySource) {
     }
 
-    /** The stored file's values (any may be null). */
-    public record Stored(String url, String username, String key) {
+    /** The stored file's URL and key (either may be null; the user name it records is for people to read). */
+    public record Stored(String url, String key) {
     }
 
     private Credentials() {
@@ -41,7 +41,7 @@ public final class Credentials {
     public static Stored load(Env env) {
         Path file = file(env);
         if (!Files.isRegularFile(file)) {
-            return new Stored(null, null, null);
+            return new Stored(null, null);
         }
         Map<String, String> values = new LinkedHashMap<>();
         try {
@@ -57,8 +57,7 @@ public final class Credentials {
             throw new CliException(ExitCodes.UNREACHABLE, "cannot read " + file + ": " + e.getMessage());
         }
         warnIfOpen(env, file);
-        return new Stored(blankToNull(values.get("url")), blankToNull(values.get("username")),
-                blankToNull(values.get("api_key")));
+        return new Stored(blankToNull(values.get("url")), blankToNull(values.get("api_key")));
     }
 
     /** The registry and key for an API call; without a key, exit 4 with how to log in. */
@@ -77,7 +76,7 @@ public final class Credentials {
             throw new CliException(ExitCodes.UNREACHABLE, "not logged in: run `byoc login --username <you> --key <API key>` "
                     + "or set BYOC_API_KEY");
         }
-        return new Target(normaliseUrl(url), key, stored.username(), source);
+        return new Target(normaliseUrl(url), key, source);
     }
 
     /** Writes the file with mode 0600 (directory 0700), atomically: never a moment with the key world-readable. */

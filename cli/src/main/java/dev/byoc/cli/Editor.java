@@ -1,5 +1,6 @@
 package dev.byoc.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,8 +17,8 @@ public final class Editor {
     private Editor() {
     }
 
-    /** A temp file holding {@code content}; the caller edits it with {@link #edit} and deletes it when done. */
-    public static Path tempFile(String prefix, String content) {
+    /** A temp file holding {@code doc} as indented JSON; the caller edits it with {@link #edit} and {@link #discard}s it. */
+    public static Path tempFile(String prefix, JsonNode doc) {
         try {
             Path file;
             try {
@@ -26,14 +27,23 @@ public final class Editor {
             } catch (UnsupportedOperationException e) {
                 file = Files.createTempFile(prefix, ".json");
             }
-            Files.writeString(file, content, StandardCharsets.UTF_8);
+            Files.writeString(file, Output.pretty(doc) + "\n", StandardCharsets.UTF_8);
             return file;
         } catch (IOException e) {
             throw new CliException(ExitCodes.FAILED, "cannot create a temporary file for the editor: " + e.getMessage());
         }
     }
 
-    public static String command(Env env) {
+    /** Deletes the temp file once what it held was sent or given up; it may hold the external ID. */
+    public static void discard(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a temp file: the system cleans it up
+        }
+    }
+
+    private static String command(Env env) {
         if (env.var("VISUAL") != null) {
             return env.var("VISUAL");
         }

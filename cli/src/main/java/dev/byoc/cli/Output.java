@@ -2,6 +2,7 @@ package dev.byoc.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.byoc.contracts.Json;
@@ -19,13 +20,22 @@ public enum Output {
 
     /** Prints a document in this format; a no-op for {@code table} (the command prints its own). */
     public void print(PrintStream out, Object value) {
-        try {
-            switch (this) {
-                case json -> out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(value));
-                case yaml -> out.print(yaml().writeValueAsString(value));
-                default -> {
-                }
+        switch (this) {
+            case json -> out.println(pretty(value));
+            case yaml -> out.print(write(yaml().writer(), value));
+            default -> {
             }
+        }
+    }
+
+    /** Indented JSON, as {@code --output json} prints it (without the final newline). */
+    public static String pretty(Object value) {
+        return write(Json.mapper().writerWithDefaultPrettyPrinter(), value);
+    }
+
+    private static String write(ObjectWriter writer, Object value) {
+        try {
+            return writer.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new CliException(ExitCodes.FAILED, "cannot format the output: " + e.getOriginalMessage());
         }

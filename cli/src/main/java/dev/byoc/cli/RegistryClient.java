@@ -46,14 +46,6 @@ public class RegistryClient {
         this.http = builder.build();
     }
 
-    public String url() {
-        return target.url();
-    }
-
-    public Credentials.Target target() {
-        return target;
-    }
-
     // ---- the API ---------------------------------------------------------------------------
 
     public JsonNode me() {

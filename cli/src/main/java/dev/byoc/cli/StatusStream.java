@@ -30,7 +30,7 @@ public final class StatusStream implements AutoCloseable {
     public record Update(String cluster, JsonNode data) implements Signal {
     }
 
-    public record Connected(String cluster, int attempt) implements Signal {
+    public record Connected(String cluster) implements Signal {
     }
 
     /**
@@ -70,10 +70,6 @@ public final class StatusStream implements AutoCloseable {
         return this;
     }
 
-    public String name() {
-        return name;
-    }
-
     /** Drops a connection that has been silent for longer than the idle timeout; the loop reconnects. */
     public void kickIfIdle() {
         InputStream in = current;
@@ -97,19 +93,17 @@ public final class StatusStream implements AutoCloseable {
 
     private void run() {
         int failures = 0;
-        int attempt = 0;
         while (!closed) {
             String why;
             int status = 0;
             CliException error = null;
             try {
                 HttpResponse<InputStream> response = open();
-                attempt++;
                 if (response.statusCode() == 200) {
                     failures = 0;
                     lastActivity = System.nanoTime();
                     kicked = false;
-                    sink.accept(new Connected(name, attempt));
+                    sink.accept(new Connected(name));
                     try (InputStream in = response.body()) {
                         current = in;
                         read(in);

@@ -15,14 +15,13 @@ import java.util.concurrent.TimeUnit;
 public final class Waiter {
     /** What the caller waits for. */
     public enum Goal {
-        RUNNING("creation", "running"), DELETED("deletion", "deleted");
+        RUNNING("creation"), DELETED("deletion");
 
+        /** What goes on in the background when the user stops waiting. */
         final String operation;
-        final String status;
 
-        Goal(String operation, String status) {
+        Goal(String operation) {
             this.operation = operation;
-            this.status = status;
         }
     }
 

@@ -4,30 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.byoc.contracts.Json;
-import java.nio.file.Path;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ContextAndEventsTest {
-    @TempDir
-    Path home;
-    FakeRegistry registry;
-    CliRunner cli;
-
+class ContextAndEventsTest extends RegistryTestBase {
     @BeforeEach
-    void start() throws Exception {
-        registry = new FakeRegistry();
-        cli = CliRunner.against(registry, home);
+    void addClusters() {
         registry.addCluster("demo-01", "running", "EKS cluster is ACTIVE", Instant.now());
         registry.addCluster("demo-02", "pending", "validating AWS access", Instant.now());
-    }
-
-    @AfterEach
-    void stop() {
-        registry.close();
     }
 
     @Test

@@ -6,16 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.byoc.contracts.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 
 class CreateTest extends RegistryTestBase {
     private JsonNode posted() throws Exception {
         return Json.mapper().readTree(registry.bodies.get("POST /api/v1/clusters"));
-    }
-
-    private JsonNode aws(JsonNode request) {
-        return request.path("spec").path("driver").path("kubernetes").path("aws");
     }
 
     @Test
@@ -193,12 +188,5 @@ class CreateTest extends RegistryTestBase {
 
         assertThat(result.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(result.err()).contains("--timeout only applies with --wait");
-    }
-
-    private Path script(String name, String content) throws Exception {
-        Path file = home.resolve(name);
-        Files.writeString(file, content);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
-        return file;
     }
 }

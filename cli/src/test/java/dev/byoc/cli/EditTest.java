@@ -4,31 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.byoc.contracts.Json;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class EditTest {
-    @TempDir
-    Path home;
-    FakeRegistry registry;
-    CliRunner cli;
-
+class EditTest extends RegistryTestBase {
     @BeforeEach
-    void start() throws Exception {
-        registry = new FakeRegistry();
-        cli = CliRunner.against(registry, home);
+    void addCluster() {
         registry.addCluster("demo-01", "running", "EKS cluster is ACTIVE", Instant.now());
-    }
-
-    @AfterEach
-    void stop() {
-        registry.close();
     }
 
     @Test
@@ -112,12 +95,5 @@ class EditTest {
 
         assertThat(result.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(result.err()).contains("cluster 'demo-01' is terminating; it can no longer be edited");
-    }
-
-    private Path script(String name, String content) throws Exception {
-        Path file = home.resolve(name);
-        Files.writeString(file, content);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
-        return file;
     }
 }

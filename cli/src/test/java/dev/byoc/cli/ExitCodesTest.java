@@ -3,6 +3,10 @@ package dev.byoc.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ResourceBundle;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** 2 for usage and input errors, 4 when the registry cannot be reached or refuses the key; messages on stderr. */
@@ -64,6 +68,24 @@ class ExitCodesTest extends RegistryTestBase {
         var version = cli.run("--version");
         assertThat(version.exit()).isZero();
         assertThat(version.out()).startsWith("byoc ");
+    }
+
+    /** The shared options take their per-command texts from a bundle by command name: a renamed command would lose them. */
+    @Test
+    void eachCommandsTextForTheSharedOptionsIsInItsHelp() {
+        ResourceBundle texts = ResourceBundle.getBundle("dev.byoc.cli.command.OptionTexts");
+        assertThat(texts.keySet()).hasSize(7);
+        for (String key : texts.keySet()) {
+            List<String> parts = List.of(key.split("\\."));
+            List<String> args = new ArrayList<>(parts.subList(1, parts.size() - 1));
+            args.add("--help");
+
+            var help = cli.run(args.toArray(String[]::new));
+
+            assertThat(help.exit()).as(key).isZero();
+            assertThat(help.out().replaceAll("\\s+", " ")).as(key)
+                    .containsPattern("--" + parts.get(parts.size() - 1) + "\\S* " + Pattern.quote(texts.getString(key)));
+        }
     }
 
     @Test

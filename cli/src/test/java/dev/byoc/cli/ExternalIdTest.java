@@ -8,7 +8,6 @@ import dev.byoc.contracts.Json;
 import dev.byoc.contracts.tenant.TenantRules;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,10 +20,6 @@ class ExternalIdTest extends RegistryTestBase {
     /** What the Terraform module would print for another user of the platform. */
     static final String BOBS = FakeRegistry.EXTERNAL_IDS.issuedTo("bob");
     static final String REFUSAL = TenantRules.externalId(BOBS, FakeRegistry.EXTERNAL_ID).orElseThrow();
-
-    private JsonNode aws(JsonNode request) {
-        return request.path("spec").path("driver").path("kubernetes").path("aws");
-    }
 
     private Path specFile(String name, String externalId) throws Exception {
         ObjectNode doc = (ObjectNode) Json.mapper().readTree(TestSpecs.request(name));
@@ -125,13 +120,11 @@ class ExternalIdTest extends RegistryTestBase {
 
     @Test
     void anotherUsersExternalIdTypedIntoTheEditorKeepsTheEdits() throws Exception {
-        Path editor = home.resolve("editor.sh");
-        Files.writeString(editor, """
+        Path editor = script("editor.sh", """
                 #!/bin/sh
                 sed -i -e 's/"region" : ""/"region" : "us-east-1", "external_id" : "%s"/' \\
                        -e 's/"bucket_name" : ""/"bucket_name" : "edit-03-bucket"/' "$1"
                 """.formatted(BOBS));
-        Files.setPosixFilePermissions(editor, PosixFilePermissions.fromString("rwx------"));
         cli.vars.put("EDITOR", editor.toString());
 
         var result = cli.run("clusters", "aws", "edit-03", "--role-arn", TestSpecs.ROLE, "--edit-before-creation");

@@ -143,10 +143,6 @@ final class FakeRegistry implements AutoCloseable {
         }
     }
 
-    int openStreams() {
-        return streams.size();
-    }
-
     long count(String method, String pathPrefix) {
         synchronized (requests) {
             return requests.stream().filter(r -> r.startsWith(method + " " + pathPrefix)).count();

@@ -4,37 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.byoc.contracts.Json;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ListAndDescribeTest {
+class ListAndDescribeTest extends RegistryTestBase {
     static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
 
-    @TempDir
-    Path home;
-    FakeRegistry registry;
-    CliRunner cli;
-
     @BeforeEach
-    void start() throws Exception {
-        registry = new FakeRegistry();
-        cli = CliRunner.against(registry, home);
+    void fixTheClockAndAddClusters() {
         cli.clock = Clock.fixed(NOW, ZoneOffset.UTC);
         registry.addCluster("old-01", "deleted", "teardown completed", NOW.minus(Duration.ofDays(9)));
         registry.addCluster("demo-01", "running", "EKS cluster is ACTIVE", NOW.minus(Duration.ofDays(2)));
         registry.addCluster("new-01", "pending", "validating AWS access", NOW.minus(Duration.ofMinutes(5)));
-    }
-
-    @AfterEach
-    void stop() {
-        registry.close();
     }
 
     @Test

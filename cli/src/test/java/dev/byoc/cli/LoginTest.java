@@ -5,33 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class LoginTest {
-    @TempDir
-    Path home;
-    FakeRegistry registry;
-
-    @BeforeEach
-    void start() throws Exception {
-        registry = new FakeRegistry();
-    }
-
-    @AfterEach
-    void stop() {
-        registry.close();
-    }
-
+/** `byoc login` and the stored credentials: every runner here starts without BYOC_URL / BYOC_API_KEY. */
+class LoginTest extends RegistryTestBase {
     private Path credentials() {
         return home.resolve(".config/byoc/credentials");
     }
 
     @Test
     void loginChecksTheKeyAndStoresItPrivately() throws Exception {
-        CliRunner cli = new CliRunner(home);
+        CliRunner cli = withoutEnvironment();
         var login = cli.run("login", "--username", FakeRegistry.USER, "--key", FakeRegistry.KEY, "--url", registry.url() + "/");
 
         assertThat(login.exit()).as(login.toString()).isZero();
@@ -53,7 +37,7 @@ class LoginTest {
 
     @Test
     void environmentOverridesTheStoredCredentials() {
-        CliRunner cli = new CliRunner(home);
+        CliRunner cli = withoutEnvironment();
         assertThat(cli.run("login", "--key", FakeRegistry.KEY, "--url", registry.url()).exit()).isZero();
 
         cli.vars.put("BYOC_API_KEY", "someone-elses-key");
@@ -65,7 +49,7 @@ class LoginTest {
 
     @Test
     void aBadKeyIsRefusedAndNothingIsSaved() {
-        var result = new CliRunner(home).run("login", "--username", "alice", "--key", "wrong", "--url", registry.url());
+        var result = withoutEnvironment().run("login", "--username", "alice", "--key", "wrong", "--url", registry.url());
 
         assertThat(result.exit()).as(result.toString()).isEqualTo(ExitCodes.UNREACHABLE);
         assertThat(result.err()).contains("refused the API key").contains("nothing was saved");
@@ -74,7 +58,7 @@ class LoginTest {
 
     @Test
     void aKeyOfAnotherUserIsAnInputError() {
-        var result = new CliRunner(home).run("login", "--username", "bob", "--key", FakeRegistry.KEY, "--url", registry.url());
+        var result = withoutEnvironment().run("login", "--username", "bob", "--key", FakeRegistry.KEY, "--url", registry.url());
 
         assertThat(result.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(result.err()).contains("belongs to 'alice', not 'bob'");
@@ -83,7 +67,7 @@ class LoginTest {
 
     @Test
     void theKeyCanComeFromStdin() {
-        CliRunner cli = new CliRunner(home);
+        CliRunner cli = withoutEnvironment();
         cli.stdin = FakeRegistry.KEY + "\n";
         var result = cli.run("login", "--key", "-", "--url", registry.url());
 
@@ -93,7 +77,7 @@ class LoginTest {
 
     @Test
     void withoutCredentialsCommandsSayHowToLogIn() {
-        var result = new CliRunner(home).run("clusters");
+        var result = withoutEnvironment().run("clusters");
 
         assertThat(result.exit()).isEqualTo(ExitCodes.UNREACHABLE);
         assertThat(result.err()).contains("not logged in").contains("byoc login");

@@ -97,7 +97,7 @@ class PiecesTest {
         server.start();
         BlockingQueue<StatusStream.Signal> signals = new LinkedBlockingQueue<>();
         RegistryClient client = new RegistryClient(new Credentials.Target("http://127.0.0.1:" + server.getAddress().getPort(),
-                "k", null, "test"));
+                "k", "test"));
         try (StatusStream stream = new StatusStream(client, "c", signals::add, Duration.ofSeconds(5), Duration.ofSeconds(1))) {
             stream.start();
             List<String> seen = new ArrayList<>();

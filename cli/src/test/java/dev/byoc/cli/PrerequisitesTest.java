@@ -51,7 +51,7 @@ class PrerequisitesTest extends RegistryTestBase {
 
     @Test
     void errorsTheUsualWay() {
-        var notLoggedIn = new CliRunner(home).run("clusters", "prerequisites");
+        var notLoggedIn = withoutEnvironment().run("clusters", "prerequisites");
         assertThat(notLoggedIn.exit()).isEqualTo(ExitCodes.UNREACHABLE);
         assertThat(notLoggedIn.err()).contains("not logged in").contains("byoc login");
         assertThat(notLoggedIn.out()).isEmpty();

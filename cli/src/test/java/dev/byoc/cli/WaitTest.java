@@ -7,13 +7,10 @@ import dev.byoc.contracts.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** --wait on the live stream: progress, the end states, --timeout, and a stream that drops. */
-class WaitTest {
+class WaitTest extends RegistryTestBase {
     static final String FAILED_CHECKS = """
             [{"id": "assume-role", "status": "fail",
               "message": "cannot assume arn:aws:iam::111122223333:role/byoc-demo-01 with external ID …7f3a",
@@ -21,25 +18,8 @@ class WaitTest {
              {"id": "external-id-enforced", "status": "skipped", "message": "skipped because assume-role failed",
               "remediation": "fix the failed check first"}]""";
 
-    @TempDir
-    Path home;
-    FakeRegistry registry;
-    CliRunner cli;
-    Path spec;
-
-    @BeforeEach
-    void start() throws Exception {
-        registry = new FakeRegistry();
-        cli = CliRunner.against(registry, home);
-        spec = home.resolve("spec.json");
-    }
-
-    @AfterEach
-    void stop() {
-        registry.close();
-    }
-
     private String[] create(String name, String... more) throws Exception {
+        Path spec = home.resolve("spec.json");
         Files.writeString(spec, TestSpecs.request(name));
         String[] base = {"clusters", "aws", name, "--spec-file", spec.toString(), "--wait"};
         String[] args = new String[base.length + more.length];

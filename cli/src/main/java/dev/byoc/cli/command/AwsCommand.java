@@ -3,24 +3,21 @@ package dev.byoc.cli.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.byoc.cli.CliException;
-import dev.byoc.cli.DurationConverter;
 import dev.byoc.cli.Editor;
 import dev.byoc.cli.ExitCodes;
-import dev.byoc.cli.Output;
 import dev.byoc.cli.Reports;
 import dev.byoc.cli.SpecInput;
 import dev.byoc.cli.Waiter;
-import dev.byoc.contracts.Json;
 import dev.byoc.contracts.spec.GridClusterRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -76,24 +73,19 @@ public class AwsCommand extends BaseCommand {
     @Option(names = "--edit-before-creation", description = "Open the spec in $VISUAL / $EDITOR before sending it.")
     boolean edit;
 
-    @Option(names = "--wait", description = "Follow the cluster until it is running (exit 0) or failed (exit 1).")
-    boolean wait;
-
-    @Option(names = "--timeout", paramLabel = "<duration>", converter = DurationConverter.class,
-            description = "With --wait: give up after this long (e.g. 45m), exit 3. Default: no limit.")
-    Duration timeout;
+    @Mixin
+    WaitOptions waiting;
 
     @Option(names = "--dry-run", description = "Have the registry check the spec; create nothing.")
     boolean dryRun;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "<format>", defaultValue = "table", converter = Output.Converter.class,
-            description = "json or yaml: print the created cluster on stdout.")
-    Output output;
+    @Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() {
-        requireWaitFor(timeout, wait);
-        checkUsage(!(wait && dryRun), spec, "--wait cannot be combined with --dry-run");
+        waiting.check();
+        checkUsage(!(waiting.wait && dryRun), "--wait cannot be combined with --dry-run");
         List<String> types = instanceTypes == null ? null
                 : instanceTypes.stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
         SpecInput.Flags flags = new SpecInput.Flags(name, region, roleArn, externalId, bucketName, eksClusterName, types,
@@ -107,7 +99,7 @@ public class AwsCommand extends BaseCommand {
             doc = SpecInput.merge(SpecInput.read(readSpec(), source, notes), flags, source);
             fromFlags = false;
         } else {
-            checkUsage(name != null || edit, spec,
+            checkUsage(name != null || edit,
                     "give the cluster name (byoc clusters aws <name> …) or a spec file (--spec-file spec.json)");
             doc = SpecInput.fromFlags(flags, edit);
             fromFlags = true;
@@ -116,10 +108,10 @@ public class AwsCommand extends BaseCommand {
         notes.forEach(this::info);
         Path kept = null;
         if (edit) {
-            kept = Editor.tempFile("byoc-cluster-", pretty(doc));
+            kept = Editor.tempFile("byoc-cluster-", doc);
             String edited = Editor.edit(env(), kept, null);
             if (edited.isBlank()) {
-                delete(kept);
+                Editor.discard(kept);
                 throw CliException.usage("the edited spec is empty; nothing was sent");
             }
             try {
@@ -156,23 +148,23 @@ public class AwsCommand extends BaseCommand {
             throw kept == null ? e : keptEdits(e, kept);
         }
         if (kept != null) {
-            delete(kept);
+            Editor.discard(kept);
         }
         if (dryRun) {
             info("dry run: the registry accepts cluster '" + clusterName + "'; nothing was created");
-            output.print(out(), created);
+            output.format.print(out(), created);
             return ExitCodes.OK;
         }
         info("cluster '" + clusterName + "' registered (id " + Reports.text(created, "id") + "), status "
                 + errStyle().status(Reports.text(created, "status")));
-        if (!wait) {
+        if (!waiting.wait) {
             info("follow it with `byoc clusters describe " + clusterName + "`, or register with --wait next time");
-            output.print(out(), created);
+            output.format.print(out(), created);
             return ExitCodes.OK;
         }
         Waiter.Outcome outcome = new Waiter(env(), client()).await(clusterName, Reports.text(created, "id"),
-                Waiter.Goal.RUNNING, timeout, null);
-        return WaitReports.created(this, clusterName, outcome, output, timeout);
+                Waiter.Goal.RUNNING, waiting.timeout, null);
+        return WaitReports.created(this, clusterName, outcome, output.format, waiting.timeout);
     }
 
     /** The caller's issued external ID, from the registry's prerequisites (never printed here). */
@@ -199,24 +191,7 @@ public class AwsCommand extends BaseCommand {
     }
 
     private static CliException keptEdits(CliException e, Path kept) {
-        List<String> details = new ArrayList<>(e.details());
-        details.add("your edits are kept in " + kept + "; fix them and run `byoc clusters aws --spec-file " + kept + "`");
-        return new CliException(e.exitCode(), e.getMessage(), details);
-    }
-
-    static String pretty(JsonNode doc) {
-        try {
-            return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc) + "\n";
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void delete(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // a temp file
-        }
+        return e.withDetail("your edits are kept in " + kept + "; fix them and run `byoc clusters aws --spec-file " + kept
+                + "`");
     }
 }

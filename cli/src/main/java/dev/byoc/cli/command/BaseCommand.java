@@ -1,13 +1,11 @@
 package dev.byoc.cli.command;
 
 import dev.byoc.cli.Byoc;
-import dev.byoc.cli.CliException;
 import dev.byoc.cli.Credentials;
 import dev.byoc.cli.Env;
 import dev.byoc.cli.RegistryClient;
 import dev.byoc.cli.Style;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -58,19 +56,10 @@ abstract class BaseCommand implements Callable<Integer> {
         return exitCode;
     }
 
-    void requireWaitFor(Duration timeout, boolean wait) {
-        if (timeout != null && !wait) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--timeout only applies with --wait");
-        }
-    }
-
-    static void checkUsage(boolean ok, CommandSpec spec, String message) {
+    /** A usage error (exit 2, with "see `byoc … --help`") unless {@code ok}. */
+    void checkUsage(boolean ok, String message) {
         if (!ok) {
             throw new CommandLine.ParameterException(spec.commandLine(), message);
         }
-    }
-
-    static CliException usage(String message) {
-        return CliException.usage(message);
     }
 }

@@ -3,14 +3,14 @@ package dev.byoc.cli.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.byoc.cli.ExitCodes;
 import dev.byoc.cli.Humanize;
-import dev.byoc.cli.Output;
 import dev.byoc.cli.Reports;
 import dev.byoc.cli.Style;
 import dev.byoc.cli.Table;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "clusters", sortOptions = false,
@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
             "Status colours (on a terminal): queued/pending yellow, running green, failed/terminating/deleted red."},
         subcommands = {PrerequisitesCommand.class, AwsCommand.class, DescribeCommand.class})
 public class ClustersCommand extends BaseCommand {
-    static final Set<String> STATUSES = Set.of("queued", "pending", "running", "failed", "terminating", "deleted");
+    /** What --status takes, in lifecycle order (the order help and completion show). */
+    static final List<String> STATUSES = List.of("queued", "pending", "running", "failed", "terminating", "deleted");
 
     @Option(names = "--all", description = "Include deleted clusters.")
     boolean all;
@@ -27,24 +28,22 @@ public class ClustersCommand extends BaseCommand {
             description = "Only clusters with this status: ${COMPLETION-CANDIDATES}.")
     String status;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "<format>", defaultValue = "table", converter = Output.Converter.class,
-            description = "table (default), json or yaml.")
-    Output output;
+    @Mixin
+    OutputOptions output;
 
     static final class Statuses implements Iterable<String> {
         @Override
-        public java.util.Iterator<String> iterator() {
-            return List.of("queued", "pending", "running", "failed", "terminating", "deleted").iterator();
+        public Iterator<String> iterator() {
+            return STATUSES.iterator();
         }
     }
 
     @Override
     public Integer call() {
-        checkUsage(status == null || STATUSES.contains(status), spec,
-                "--status must be one of queued, pending, running, failed, terminating, deleted");
+        checkUsage(status == null || STATUSES.contains(status), "--status must be one of " + String.join(", ", STATUSES));
         List<JsonNode> clusters = client().list(all, status);
-        if (!output.human()) {
-            output.print(out(), clusters);
+        if (!output.format.human()) {
+            output.format.print(out(), clusters);
             return ExitCodes.OK;
         }
         if (clusters.isEmpty()) {

@@ -15,7 +15,7 @@ public class CompletionCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        checkUsage(shell.equals("bash") || shell.equals("zsh"), spec, "'" + shell + "' is not supported; use bash or zsh");
+        checkUsage(shell.equals("bash") || shell.equals("zsh"), "'" + shell + "' is not supported; use bash or zsh");
         // picocli's script runs in both shells: under zsh it loads bashcompinit itself
         out().print(AutoComplete.bash("byoc", spec.root().commandLine()));
         return ExitCodes.OK;

@@ -1,20 +1,18 @@
 package dev.byoc.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.byoc.cli.DurationConverter;
 import dev.byoc.cli.ExitCodes;
 import dev.byoc.cli.Humanize;
-import dev.byoc.cli.Output;
 import dev.byoc.cli.Reports;
 import dev.byoc.cli.Waiter;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -28,12 +26,8 @@ public class DeleteClusterCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "<name>", description = "The cluster's name.")
     String name;
 
-    @Option(names = "--wait", description = "Follow the deletion until it is done and print the teardown report.")
-    boolean wait;
-
-    @Option(names = "--timeout", paramLabel = "<duration>", converter = DurationConverter.class,
-            description = "With --wait: give up after this long (e.g. 10m), exit 3. Default: no limit.")
-    Duration timeout;
+    @Mixin
+    WaitOptions waiting;
 
     @Option(names = "--force", description = "Drop the cluster record without any teardown: nothing is deleted anywhere.")
     boolean force;
@@ -41,22 +35,21 @@ public class DeleteClusterCommand extends BaseCommand {
     @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
     boolean yes;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "<format>", defaultValue = "table", converter = Output.Converter.class,
-            description = "json or yaml: print the cluster (with --wait: after deletion, with its teardown) on stdout.")
-    Output output;
+    @Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() {
-        requireWaitFor(timeout, wait);
+        waiting.check();
         JsonNode cluster = client().get(name);
         String status = Reports.text(cluster, "status");
         String bucket = Reports.text(cluster.path("spec").path("driver").path("kubernetes").path("aws"), "bucket_name");
         if ("deleted".equals(status)) {
             info("cluster '" + name + "' is already deleted (" + Humanize.ago(Humanize.instant(Reports.text(cluster,
                     "updatedAt")), env().clock().instant()) + ")");
-            if (!output.human()) {
-                output.print(out(), cluster);
-            } else if (wait) {
+            if (!output.format.human()) {
+                output.format.print(out(), cluster);
+            } else if (waiting.wait) {
                 WaitReports.printTeardown(this, name, cluster.get("teardown"), false);
             }
             return ExitCodes.OK;
@@ -81,15 +74,15 @@ public class DeleteClusterCommand extends BaseCommand {
         JsonNode deleting = answer.path("cluster");
         String message = Reports.text(answer, "message");
         info(message == null ? "deletion of cluster '" + name + "' requested" : "cluster '" + name + "': " + message);
-        if (!wait) {
+        if (!waiting.wait) {
             info("follow it with `byoc clusters describe " + name + "`, or delete with --wait next time");
-            output.print(out(), deleting);
+            output.format.print(out(), deleting);
             return ExitCodes.OK;
         }
         Instant requestedAt = Humanize.instant(Reports.text(deleting, "updatedAt"));
         Waiter.Outcome outcome = new Waiter(env(), client()).await(name, Reports.text(deleting, "id"), Waiter.Goal.DELETED,
-                timeout, requestedAt);
-        return WaitReports.deleted(this, name, outcome, output, timeout, force);
+                waiting.timeout, requestedAt);
+        return WaitReports.deleted(this, name, outcome, output.format, waiting.timeout, force);
     }
 
     private boolean confirmed() {

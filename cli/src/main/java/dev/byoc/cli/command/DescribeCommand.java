@@ -2,10 +2,9 @@ package dev.byoc.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.byoc.cli.ExitCodes;
-import dev.byoc.cli.Output;
 import dev.byoc.cli.Reports;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "describe", sortOptions = false,
@@ -15,17 +14,16 @@ public class DescribeCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "<name>", description = "The cluster's name.")
     String name;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "<format>", defaultValue = "table", converter = Output.Converter.class,
-            description = "table (default), json or yaml.")
-    Output output;
+    @Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() {
         JsonNode cluster = client().get(name);
-        if (output.human()) {
+        if (output.format.human()) {
             Reports.describe(out(), cluster, outStyle(), env().clock().instant());
         } else {
-            output.print(out(), cluster);
+            output.format.print(out(), cluster);
         }
         return ExitCodes.OK;
     }

@@ -7,20 +7,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.byoc.cli.CliException;
 import dev.byoc.cli.Editor;
 import dev.byoc.cli.ExitCodes;
-import dev.byoc.cli.Output;
 import dev.byoc.cli.Reports;
 import dev.byoc.contracts.Json;
 import dev.byoc.contracts.event.ClusterSpec;
 import dev.byoc.contracts.spec.ClusterEdit;
 import dev.byoc.contracts.spec.GridClusterRequest;
 import dev.byoc.contracts.spec.Violation;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -50,9 +48,8 @@ public class EditClusterCommand extends BaseCommand {
         boolean performance;
     }
 
-    @Option(names = {"-o", "--output"}, paramLabel = "<format>", defaultValue = "table", converter = Output.Converter.class,
-            description = "json or yaml: print the cluster afterwards on stdout.")
-    Output output;
+    @Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() {
@@ -69,10 +66,10 @@ public class EditClusterCommand extends BaseCommand {
         if (flags) {
             patch = fromFlags(editable);
         } else {
-            kept = Editor.tempFile("byoc-edit-" + name + "-", AwsCommand.pretty(editable));
+            kept = Editor.tempFile("byoc-edit-" + name + "-", editable);
             String edited = Editor.edit(env(), kept, "pass --instance-types / --cost-savings / --performance");
             if (edited.isBlank()) {
-                delete(kept);
+                Editor.discard(kept);
                 info("the edited document is empty: cluster '" + name + "' unchanged");
                 return ExitCodes.OK;
             }
@@ -94,17 +91,17 @@ public class EditClusterCommand extends BaseCommand {
             throw kept == null ? e : keptEdits(e, kept);
         }
         if (kept != null) {
-            delete(kept);
+            Editor.discard(kept);
         }
         if (result.changed().isEmpty()) {
             info("cluster '" + name + "' unchanged");
-            output.print(out(), cluster);
+            output.format.print(out(), cluster);
             return ExitCodes.OK;
         }
         JsonNode updated = client().patch(name, patch);
         info("cluster '" + name + "' updated (" + String.join(", ", result.changed().stream().map(EditClusterCommand::label)
                 .toList()) + "); the platform re-validates it — follow it with `byoc clusters describe " + name + "`");
-        output.print(out(), updated);
+        output.format.print(out(), updated);
         return ExitCodes.OK;
     }
 
@@ -168,16 +165,6 @@ public class EditClusterCommand extends BaseCommand {
     }
 
     private static CliException keptEdits(CliException e, Path kept) {
-        List<String> details = new ArrayList<>(e.details());
-        details.add("your edits are kept in " + kept);
-        return new CliException(e.exitCode(), e.getMessage(), details);
-    }
-
-    private static void delete(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // a temp file
-        }
+        return e.withDetail("your edits are kept in " + kept);
     }
 }

@@ -12,11 +12,13 @@ import dev.byoc.contracts.Json;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "events", description = "Live cluster events.", subcommands = EventsCommand.Tail.class)
@@ -34,18 +36,16 @@ public class EventsCommand extends GroupCommand {
         @Option(names = "--cluster", paramLabel = "<name>", description = "Only this cluster.")
         String cluster;
 
-        @Option(names = {"-o", "--output"}, paramLabel = "<format>", defaultValue = "table",
-                converter = Output.Converter.class, description = "table (one line per event, default) or json (one JSON "
-                        + "object per line).")
-        Output output;
+        @Mixin
+        OutputOptions output;
 
         @Option(names = "--count", paramLabel = "<n>", description = "Stop after this many events.")
         Integer count;
 
         @Override
         public Integer call() throws InterruptedException {
-            checkUsage(count == null || count > 0, spec, "--count must be at least 1");
-            checkUsage(output != Output.yaml, spec, "events tail prints table lines or json (one object per line)");
+            checkUsage(count == null || count > 0, "--count must be at least 1");
+            checkUsage(output.format != Output.yaml, "events tail prints table lines or json (one object per line)");
             BlockingQueue<StatusStream.Signal> signals = new LinkedBlockingQueue<>();
             Map<String, StatusStream> streams = new LinkedHashMap<>();
             Map<String, String> lastKey = new HashMap<>();
@@ -112,7 +112,7 @@ public class EventsCommand extends GroupCommand {
 
         private void discover(Map<String, StatusStream> streams, BlockingQueue<StatusStream.Signal> signals, Duration idle,
                 boolean first) {
-            java.util.List<JsonNode> clusters;
+            List<JsonNode> clusters;
             try {
                 clusters = client().list(false, null);
             } catch (CliException e) {
@@ -134,7 +134,7 @@ public class EventsCommand extends GroupCommand {
         }
 
         private void print(JsonNode event) {
-            if (output == Output.json) {
+            if (output.format == Output.json) {
                 out().println(Json.write(event));
                 return;
             }

@@ -38,7 +38,7 @@ public class LoginCommand extends BaseCommand {
                 : env().var("BYOC_URL") != null ? env().var("BYOC_URL")
                 : stored.url() != null ? stored.url() : Credentials.DEFAULT_URL);
         String apiKey = readKey();
-        RegistryClient client = new RegistryClient(new Credentials.Target(registry, apiKey, username, "--key"));
+        RegistryClient client = new RegistryClient(new Credentials.Target(registry, apiKey, "--key"));
         JsonNode me;
         try {
             me = client.me();

@@ -1,12 +1,12 @@
 package dev.byoc.cli.command;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.byoc.cli.CliException;
 import dev.byoc.cli.ExitCodes;
+import dev.byoc.cli.Output;
 import dev.byoc.cli.Reports;
 import dev.byoc.cli.Style;
-import dev.byoc.contracts.Json;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine;
@@ -45,7 +45,7 @@ public class PrerequisitesCommand extends BaseCommand {
     public Integer call() {
         JsonNode body = client().prerequisites();
         switch (output) {
-            case json -> out().println(pretty(body));
+            case json -> Output.json.print(out(), body);
             case tfvars -> {
                 String vars = Reports.text(body, "terraformVars");
                 if (vars == null) {
@@ -71,7 +71,7 @@ public class PrerequisitesCommand extends BaseCommand {
         out().println(style.bold("trust policy") + " (the role's assume-role policy):");
         JsonNode policy = body.get("trustPolicy");
         if (policy != null && !policy.isNull()) {
-            for (String line : pretty(policy).split("\n")) {
+            for (String line : Output.pretty(policy).split("\n")) {
                 out().println("  " + line);
             }
         }
@@ -83,22 +83,14 @@ public class PrerequisitesCommand extends BaseCommand {
         out().println("  byoc clusters aws <name> --spec-file spec.json --wait");
     }
 
-    private static String pretty(JsonNode node) {
-        try {
-            return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new CliException(ExitCodes.FAILED, "cannot format the output: " + e.getOriginalMessage());
-        }
-    }
-
     static final class Formats implements Iterable<String> {
         @Override
-        public java.util.Iterator<String> iterator() {
+        public Iterator<String> iterator() {
             return List.of("table", "json", "tfvars").iterator();
         }
     }
 
-    /** Like {@link dev.byoc.cli.Output.Converter}, with tfvars instead of yaml. */
+    /** Like {@link Output.Converter}, with tfvars instead of yaml. */
     public static final class FormatConverter implements CommandLine.ITypeConverter<Format> {
         @Override
         public Format convert(String value) {
