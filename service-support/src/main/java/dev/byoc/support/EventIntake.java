@@ -3,36 +3,39 @@ package dev.byoc.support;
 import dev.byoc.contracts.envelope.IncomingEvent;
 import dev.byoc.contracts.envelope.IncomingEvents;
 import dev.byoc.contracts.event.EventTypes;
+import dev.byoc.support.db.DatabaseFaults;
+import dev.byoc.support.db.Transactions;
 import dev.byoc.support.projection.ProjectedEvent;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
 /**
  * The one way our consumers take a record: classify it with the contract's rules, count it, and
- * either hand back the accepted event, skip it (a newer version of a known type), or throw
+ * either hand back the accepted event, skip it (a newer version of a known type), or fail with
  * {@link InvalidRecordException} — the channel's dead-letter strategy then writes the record to
  * the DLQ with the exception's message as {@code dead-letter-reason}, and the partition moves on.
- * A database outage while applying is retried here, never dead-lettered.
+ * A database outage while applying is retried here, never dead-lettered: the record waits.
  */
 @ApplicationScoped
 public class EventIntake {
     private static final Logger LOG = Logger.getLogger(EventIntake.class);
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
-    /** Work against the database that an outage may interrupt. */
-    @FunctionalInterface
-    public interface DatabaseWork<T> {
-        T run() throws SQLException;
-    }
-
-    /** Applies one accepted event to a projection; false when it had already been applied. */
+    /** Applies one accepted event in the given transaction; false when it had already been applied. */
     @FunctionalInterface
     public interface Applier {
-        boolean apply(ProjectedEvent event) throws SQLException;
+        Uni<Boolean> apply(Mutiny.Session session, ProjectedEvent event);
     }
 
     private final MeterRegistry metrics;
@@ -57,48 +60,53 @@ public class EventIntake {
         return Optional.of(accepted);
     }
 
-    /** The whole intake for a projection: classify, apply with outage retries, count. */
-    public void project(ConsumerRecord<String, String> record, List<EventTypes> allowed, Applier projection)
-            throws InterruptedException {
-        Optional<IncomingEvent.Accepted> accepted = accept(record, allowed);
-        if (accepted.isPresent()) {
+    /**
+     * The whole intake for a projection: classify, apply in one transaction (retried whole while
+     * the database is unavailable), count. Completes once the transaction has committed, so the
+     * record is acknowledged only then.
+     */
+    public Uni<Void> project(ConsumerRecord<String, String> record, List<EventTypes> allowed, Applier projection) {
+        return Uni.createFrom().deferred(() -> {
+            Optional<IncomingEvent.Accepted> accepted = accept(record, allowed);
+            if (accepted.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
             ProjectedEvent event = ProjectedEvent.of(accepted.get(), record);
-            boolean applied = retryingOutages(event.id(), () -> projection.apply(event));
-            count(event.event().type().type(), applied ? "applied" : "duplicate");
-        }
+            return retryingOutages(event.id(), () -> Transactions.inTransaction(session -> projection.apply(session, event)))
+                    .invoke(applied -> count(event.event().type().type(), applied ? "applied" : "duplicate"))
+                    .replaceWithVoid();
+        });
     }
 
-    /** Runs {@code work}, waiting out database outages with backoff; other failures propagate. */
-    public <T> T retryingOutages(String what, DatabaseWork<T> work) throws InterruptedException {
-        long backoff = 200;
-        while (true) {
-            try {
-                return work.run();
-            } catch (SQLException | RuntimeException e) {
-                if (!isOutage(e)) {
-                    throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
-                }
-                LOG.warnf("database unavailable while applying %s; retrying in %d ms: %s", what, backoff, e.getMessage());
-                Thread.sleep(backoff);
-                backoff = Math.min(backoff * 2, 5000);
-            }
+    /**
+     * Runs {@code work} (subscribed afresh each time), waiting out database outages with capped
+     * exponential backoff; other failures propagate. The wait is a Vert.x timer on the caller's
+     * context, so the next attempt runs where Hibernate Reactive needs it — Mutiny's own
+     * {@code retry().withBackOff} would resubscribe on a scheduler thread.
+     */
+    public <T> Uni<T> retryingOutages(String what, Supplier<Uni<T>> work) {
+        return Uni.createFrom().deferred(() -> attempt(what, work, Vertx.currentContext(), FIRST_BACKOFF));
+    }
+
+    private <T> Uni<T> attempt(String what, Supplier<Uni<T>> work, Context context, Duration backoff) {
+        return Uni.createFrom().deferred(() -> work.get()).onFailure(DatabaseFaults::isTransient).recoverWithUni(failure -> {
+            metrics.counter("byoc_database_retries_total").increment();
+            LOG.warnf("database unavailable while applying %s; retrying in %d ms: %s", what, backoff.toMillis(),
+                    failure.getMessage());
+            Duration next = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            return sleep(context, backoff).chain(() -> attempt(what, work, context, next));
+        });
+    }
+
+    private static Uni<Void> sleep(Context context, Duration duration) {
+        if (context == null) {
+            return Uni.createFrom().voidItem().onItem().delayIt().by(duration);
         }
+        return Uni.createFrom().emitter(emitter -> context.owner().setTimer(duration.toMillis(),
+                id -> context.runOnContext(ignored -> emitter.complete(null))));
     }
 
     public void count(String type, String outcome) {
         metrics.counter("byoc_events_total", "type", type == null ? "none" : type, "outcome", outcome).increment();
-    }
-
-    /** A database we cannot reach (retry) rather than a record we cannot apply (fail). */
-    static boolean isOutage(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLTransientException || t instanceof java.sql.SQLRecoverableException
-                    || t instanceof java.net.ConnectException
-                    || (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08"))
-                    || t.getClass().getName().startsWith("io.agroal")) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -53,7 +53,7 @@ class MonitorReplicasIT {
 
         Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        env.put("BYOC_DB_URL", postgres.jdbcUrl(database));
+        env.put("BYOC_DB_URL", postgres.url(database));
         env.put("BYOC_DB_USER", postgres.user());
         env.put("AWS_ENDPOINT_URL", aws.endpoint());
         env.put("AWS_ACCESS_KEY_ID", "AKIAPLATFORMSYSTEST1");

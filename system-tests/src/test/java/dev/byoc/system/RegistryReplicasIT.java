@@ -33,7 +33,7 @@ class RegistryReplicasIT {
         PostgresServer postgres = PostgresServer.shared();
         Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        env.put("BYOC_DB_URL", postgres.jdbcUrl(database));
+        env.put("BYOC_DB_URL", postgres.url(database));
         env.put("BYOC_DB_USER", postgres.user());
         env.put("BYOC_BOOTSTRAP_API_KEY", KEY);
         return env;

@@ -36,7 +36,7 @@ final class SystemUnderTest implements AutoCloseable {
 
         Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        env.put("BYOC_DB_URL", postgres.jdbcUrl(database));
+        env.put("BYOC_DB_URL", postgres.url(database));
         env.put("BYOC_DB_USER", postgres.user());
         env.put("BYOC_BOOTSTRAP_API_KEY", ADMIN_KEY);
         env.put("AWS_ENDPOINT_URL", aws.endpoint());

@@ -10,8 +10,8 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
         PostgresServer server = PostgresServer.shared();
         String database = server.createDatabase("byoc_test");
         return Map.of(
-                // the services append their own ?currentSchema=<service>
-                "byoc.db.url", server.jdbcUrl(database),
+                // postgresql://host:port/db: the services derive their reactive and Flyway URLs from it
+                "byoc.db.url", server.url(database),
                 "byoc.db.user", server.user(),
                 "byoc.db.password", "");
     }

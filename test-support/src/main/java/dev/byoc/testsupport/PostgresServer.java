@@ -51,7 +51,12 @@ public final class PostgresServer {
     }
 
     public String jdbcUrl(String database) {
-        return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+        return "jdbc:" + url(database);
+    }
+
+    /** The URL the services take ({@code BYOC_DB_URL}): libpq's form, which the reactive client reads. */
+    public String url(String database) {
+        return "postgresql://" + host + ":" + port + "/" + database;
     }
 
     public String reactiveUrl(String database) {

@@ -3,6 +3,7 @@ package dev.byoc.monitor.health;
 import dev.byoc.contracts.lifecycle.ClusterStatus;
 import dev.byoc.monitor.kafka.OwnedPartitions;
 import dev.byoc.monitor.watch.WatchList;
+import dev.byoc.support.db.Transactions;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
@@ -39,7 +40,7 @@ public class FleetGauges {
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void refresh() {
         try {
-            Map<String, Long> current = watchList.countByStatus(partitions.current());
+            Map<String, Long> current = Transactions.awaitOnContext(() -> watchList.countByStatus(partitions.current()));
             counts.forEach((status, count) -> count.set(current.getOrDefault(status.wire(), 0L)));
         } catch (Exception e) {
             LOG.debugf("cluster gauges not refreshed: %s", e.getMessage());

@@ -10,6 +10,7 @@ import dev.byoc.monitor.kafka.OwnedPartitions;
 import dev.byoc.monitor.kafka.Publisher;
 import dev.byoc.monitor.watch.WatchList;
 import dev.byoc.monitor.watch.WatchedCluster;
+import dev.byoc.support.db.Transactions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.scheduler.Scheduled;
@@ -31,6 +32,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class HealthPoller {
     private static final Logger LOG = Logger.getLogger(HealthPoller.class);
+    /** How long a poll round waits for the broker's ack of one event before giving up on the round. */
+    private static final Duration PUBLISH_WAIT = Duration.ofSeconds(30);
 
     private final WatchList watchList;
     private final OwnedPartitions partitions;
@@ -65,14 +68,17 @@ public class HealthPoller {
     void tick() {
         Set<Integer> owned = partitions.current();
         try {
-            for (WatchedCluster cluster : watchList.duePolls(owned, 100)) {
+            // the AWS SDK blocks: this runs on a worker thread and waits for each database read
+            for (WatchedCluster cluster : Transactions.awaitOnContext(() -> watchList.duePolls(owned, 100))) {
                 poll(cluster);
             }
-            for (WatchedCluster cluster : watchList.overdue(owned, "pending", provisioningTimeout)) {
+            for (WatchedCluster cluster : Transactions.awaitOnContext(
+                    () -> watchList.overdue(owned, ClusterStatus.PENDING, provisioningTimeout))) {
                 timedOut(cluster, ClusterStatus.PENDING, provisioningTimeout,
                         "provisioning timed out after " + human(provisioningTimeout));
             }
-            for (WatchedCluster cluster : watchList.overdue(owned, "terminating", teardownTimeout)) {
+            for (WatchedCluster cluster : Transactions.awaitOnContext(
+                    () -> watchList.overdue(owned, ClusterStatus.TERMINATING, teardownTimeout))) {
                 timedOut(cluster, ClusterStatus.TERMINATING, teardownTimeout,
                         "teardown timed out after " + human(teardownTimeout) + "; delete the cluster again to retry");
             }
@@ -90,7 +96,7 @@ public class HealthPoller {
         String id = EventIds.derived(cluster.clusterId() + "@" + cluster.statusSince(), EventTypes.TIMED_OUT.type());
         if (!announcedTimeouts.contains(id)) {
             publisher.event(id, cluster.clusterId(), new TimedOut(cluster.clusterId(), status, cluster.statusSince(),
-                    timeout.toString(), reason, Instant.now()));
+                    timeout.toString(), reason, Instant.now())).await().atMost(PUBLISH_WAIT);
             if (announcedTimeouts.size() > 10_000) {
                 announcedTimeouts.clear();
             }
@@ -104,7 +110,7 @@ public class HealthPoller {
                 : ThreadLocalRandom.current().nextLong(jitter.toMillis() + 1));
         if (!state.validated() || state.failureCause() == dev.byoc.contracts.lifecycle.FailureCause.TEARDOWN_TIMEOUT) {
             // nothing to judge before validation, nor once deletion began
-            watchList.schedule(cluster.clusterId(), next);
+            schedule(cluster, next);
             return;
         }
         Timer.Sample sample = Timer.start(metrics);
@@ -119,9 +125,14 @@ public class HealthPoller {
                 || (state.status() == ClusterStatus.RUNNING && state.unhealthyStreak() > 0);
         if (changed || counting) {
             publisher.event(EventIds.random(), cluster.clusterId(), new HealthObserved(cluster.clusterId(),
-                    observation.status(), observation.status().healthy(), observation.detail(), Instant.now()));
+                    observation.status(), observation.status().healthy(), observation.detail(), Instant.now()))
+                    .await().atMost(PUBLISH_WAIT);
         }
-        watchList.schedule(cluster.clusterId(), next);
+        schedule(cluster, next);
+    }
+
+    private void schedule(WatchedCluster cluster, Instant next) {
+        Transactions.await(session -> watchList.schedule(cluster.clusterId(), next));
     }
 
     static String human(Duration duration) {

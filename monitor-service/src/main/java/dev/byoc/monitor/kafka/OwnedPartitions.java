@@ -1,6 +1,5 @@
 package dev.byoc.monitor.kafka;
 
-import dev.byoc.monitor.watch.StatusFolder;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,9 +12,10 @@ import org.jboss.logging.Logger;
 
 /**
  * The partitions of byoc.cluster-events this replica owns, kept in memory from the rebalance
- * callbacks (which run on the polling thread: no reactive database calls here, only the one
- * blocking read of the stored positions to seek past what the watch list already holds). The
- * poller only watches clusters whose events live in these partitions, so N replicas split the fleet.
+ * callbacks. They run on the polling thread, so they touch no database (DESIGN §7): a replica that
+ * takes a partition over re-reads from the committed offset, and the stored positions make what
+ * the watch list already holds a no-op. The poller only watches clusters whose events live in
+ * these partitions, so N replicas split the fleet.
  */
 @ApplicationScoped
 @Identifier("watch-list-partitions")
@@ -24,15 +24,8 @@ public class OwnedPartitions implements KafkaConsumerRebalanceListener {
     private static final Logger LOG = Logger.getLogger(OwnedPartitions.class);
     private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
     private volatile boolean joined;
-    private final StatusFolder folder;
-
-    OwnedPartitions(StatusFolder folder) {
-        this.folder = folder;
-    }
-
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        folder.store().seekToStored(consumer, partitions);
         partitions.forEach(p -> owned.add(p.partition()));
         joined = true; // an assignment, even an empty one, means the group has taken us in
         LOG.infof("now watching partitions %s", owned);

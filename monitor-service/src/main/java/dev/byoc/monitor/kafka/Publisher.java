@@ -4,6 +4,8 @@ import dev.byoc.contracts.Json;
 import dev.byoc.contracts.envelope.OutgoingEvents;
 import dev.byoc.contracts.event.ClusterStateRecord;
 import dev.byoc.contracts.event.EventData;
+import dev.byoc.support.db.Transactions;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,7 +13,10 @@ import java.time.Instant;
 import java.util.UUID;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
-/** Publishes to byoc.cluster-events and byoc.cluster-state, waiting for the broker's ack. */
+/**
+ * Publishes to byoc.cluster-events and byoc.cluster-state; each Uni completes on the broker's ack,
+ * back on the caller's Vert.x context (so a transaction can carry on after it).
+ */
 @ApplicationScoped
 public class Publisher {
     public static final String SOURCE = dev.byoc.contracts.Producers.MONITOR;
@@ -25,17 +30,17 @@ public class Publisher {
         this.state = state;
     }
 
-    public void event(String id, UUID clusterId, EventData data) {
-        events.sendMessageAndAwait(OutgoingEvents.message(id, data, clusterId.toString(), clusterId.toString(), SOURCE,
-                Instant.now()));
+    public Uni<Void> event(String id, UUID clusterId, EventData data) {
+        return Transactions.onThisContext(events.sendMessage(OutgoingEvents.message(id, data, clusterId.toString(),
+                clusterId.toString(), SOURCE, Instant.now())));
     }
 
-    public void state(ClusterStateRecord record) {
-        state.sendAndAwait(Record.of(record.clusterId().toString(), Json.write(record)));
+    public Uni<Void> state(ClusterStateRecord record) {
+        return Transactions.onThisContext(state.send(Record.of(record.clusterId().toString(), Json.write(record))));
     }
 
     /** A deleted cluster leaves the compacted topic. */
-    public void tombstone(UUID clusterId) {
-        state.sendAndAwait(Record.of(clusterId.toString(), null));
+    public Uni<Void> tombstone(UUID clusterId) {
+        return Transactions.onThisContext(state.send(Record.of(clusterId.toString(), null)));
     }
 }

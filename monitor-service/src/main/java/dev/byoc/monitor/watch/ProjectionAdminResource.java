@@ -6,7 +6,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.sql.SQLException;
+import io.smallrye.mutiny.Uni;
 import java.util.Map;
 
 /**
@@ -23,13 +23,13 @@ public class ProjectionAdminResource {
     }
 
     @GET
-    public Map<String, Object> progress() throws SQLException {
+    public Uni<Map<String, Object>> progress() {
         return rebuild.progress();
     }
 
     @POST
     @Path("rebuild")
-    public Response start() throws SQLException {
-        return Response.accepted(rebuild.start()).build();
+    public Uni<Response> start() {
+        return rebuild.start().map(progress -> Response.accepted(progress).build());
     }
 }

@@ -12,64 +12,57 @@ import dev.byoc.contracts.lifecycle.StateMachine;
 import dev.byoc.monitor.kafka.Publisher;
 import dev.byoc.support.projection.ProjectedEvent;
 import dev.byoc.support.projection.ProjectionStore;
-import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
-import java.sql.Connection;
-import java.sql.SQLException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
 /**
  * The live path into the watch list. Each event is folded with the shared state machine (via the
  * projection engine); when the status changes, status-changed (id derived from the cause's id)
  * and the fleet state record are published — before the transaction commits, so a crash
- * republishes the same ids rather than losing a change. A rebuild folds the same events without
+ * republishes the same ids rather than losing a change (issue 14 turns this into publish-after-commit). A rebuild folds the same events without
  * publishing anything.
  */
 @ApplicationScoped
 public class StatusFolder {
     private static final Logger LOG = Logger.getLogger(StatusFolder.class);
-    private final AgroalDataSource dataSource;
     private final WatchList watchList;
     private final Publisher publisher;
     private final MeterRegistry metrics;
     private final WatchListProjection projection;
     private final ProjectionStore<WatchedCluster> store;
 
-    StatusFolder(AgroalDataSource dataSource, WatchList watchList, Publisher publisher, MeterRegistry metrics,
+    StatusFolder(WatchList watchList, Publisher publisher, MeterRegistry metrics,
             @ConfigProperty(name = "byoc.monitor.healthy-to-recover") int healthyToRecover,
             @ConfigProperty(name = "byoc.monitor.unhealthy-to-fail") int unhealthyToFail) {
-        this.dataSource = dataSource;
         this.watchList = watchList;
         this.publisher = publisher;
         this.metrics = metrics;
         this.projection = new WatchListProjection(
                 new StateMachine(new StateMachine.Thresholds(healthyToRecover, unhealthyToFail)));
-        this.store = new ProjectionStore<>(dataSource, projection);
+        this.store = new ProjectionStore<>(projection);
     }
 
     public ProjectionStore<WatchedCluster> store() {
         return store;
     }
 
-    /** @return false when the event was a duplicate */
-    @Transactional
-    public boolean apply(ProjectedEvent event) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            return store.applyLive(c, event, this::afterFold);
-        }
+    /** In the caller's transaction. @return false when the event was a duplicate */
+    public Uni<Boolean> apply(Mutiny.Session session, ProjectedEvent event) {
+        return store.applyLive(session, event, this::afterFold);
     }
 
-    private void afterFold(WatchedCluster before, WatchedCluster after, ProjectedEvent event) throws SQLException {
+    private Uni<Void> afterFold(WatchedCluster before, WatchedCluster after, ProjectedEvent event) {
         if (after == before) {
             boolean ours = event.event().data() instanceof StatusChanged || event.event().data() instanceof CommandRejected;
             if (!ours || before != null) {
                 metrics.counter("byoc_monitor_illegal_transitions_total", "type", event.event().type().type(),
                         "from", before == null ? "none" : before.state().status().wire()).increment();
             }
-            return;
+            return Uni.createFrom().voidItem();
         }
         if (before != null && before.partition() != event.partition()) {
             // a producer keyed the cluster with another partitioner (librdkafka's CRC32): its events lose
@@ -80,26 +73,23 @@ public class StatusFolder {
                     event.partition(), before.partition());
         }
         ClusterStatus from = before == null ? null : before.state().status();
-        if (from != after.state().status()) {
-            announce(from, after, event);
-        }
+        Uni<Void> effects = from != after.state().status() ? announce(from, after, event)
+                : Uni.createFrom().voidItem();
         if (event.event().data() instanceof Validated) {
-            watchList.schedule(after.clusterId(), event.time()); // the first observation right after validation
+            // the first observation right after validation
+            effects = effects.chain(() -> watchList.schedule(after.clusterId(), event.time()));
         }
+        return effects;
     }
 
-    private void announce(ClusterStatus from, WatchedCluster next, ProjectedEvent cause) {
+    private Uni<Void> announce(ClusterStatus from, WatchedCluster next, ProjectedEvent cause) {
         String id = EventIds.derived(cause.id(), EventTypes.STATUS_CHANGED.type());
         ClusterState to = next.state();
-        publisher.event(id, next.clusterId(), new StatusChanged(next.clusterId(), next.name(), from, to.status(),
-                to.reason(), cause.id(), cause.time()));
-        if (to.status() == ClusterStatus.DELETED) {
-            publisher.tombstone(next.clusterId());
-        } else {
-            publisher.state(new ClusterStateRecord(next.clusterId(), next.name(), next.owner(), to.status(), to.reason(),
-                    next.spec().region(), next.spec().eksClusterName(), id, cause.time()));
-        }
-        metrics.counter("byoc_monitor_status_changes_total", "from", from == null ? "none" : from.wire(),
-                "to", to.status().wire()).increment();
+        Uni<Void> changed = publisher.event(id, next.clusterId(), new StatusChanged(next.clusterId(), next.name(), from,
+                to.status(), to.reason(), cause.id(), cause.time()));
+        return changed.chain(() -> to.status() == ClusterStatus.DELETED ? publisher.tombstone(next.clusterId())
+                : publisher.state(new ClusterStateRecord(next.clusterId(), next.name(), next.owner(), to.status(),
+                        to.reason(), next.spec().region(), next.spec().eksClusterName(), id, cause.time()))).invoke(() -> metrics.counter("byoc_monitor_status_changes_total",
+                "from", from == null ? "none" : from.wire(), "to", to.status().wire()).increment());
     }
 }

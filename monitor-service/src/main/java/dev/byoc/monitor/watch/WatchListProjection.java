@@ -13,16 +13,16 @@ import dev.byoc.contracts.lifecycle.StateMachine;
 import dev.byoc.contracts.lifecycle.Transition;
 import dev.byoc.support.projection.ProjectedEvent;
 import dev.byoc.support.projection.Projection;
-import dev.byoc.support.projection.ProjectionRows;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
+import dev.byoc.support.db.Sql;
+import io.smallrye.mutiny.Uni;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
  * The watch list as a projection: each cluster's events folded with the shared state machine.
@@ -32,7 +32,7 @@ import java.util.UUID;
  */
 public final class WatchListProjection implements Projection<WatchedCluster> {
     public static final String NAME = "watch-list";
-    static final String COLUMNS = "w.cluster_id, w.name, w.owner, w.kafka_partition, w.state::text, w.spec::text, "
+    static final String COLUMNS = "cast(w.cluster_id as text), w.name, w.owner, w.kafka_partition, w.state::text, w.spec::text, "
             + "w.status_since, w.last_observation, w.last_event_id::text, w.last_offset";
 
     private final StateMachine machine;
@@ -91,49 +91,58 @@ public final class WatchListProjection implements Projection<WatchedCluster> {
     }
 
     @Override
-    public Map<UUID, WatchedCluster> load(Connection c, int version, Set<UUID> keys) throws SQLException {
-        return ProjectionRows.forUpdate(c, "select " + COLUMNS + " from watch_list w "
-                + "where w.version = ? and w.cluster_id = any (?) for update", version, keys, WatchListProjection::read);
+    public Uni<Map<UUID, WatchedCluster>> load(Mutiny.Session session, int version, Set<UUID> keys) {
+        return Sql.rows(session, "select " + COLUMNS + " from watch_list w where w.version = :version "
+                + "and w.cluster_id in (:keys) for update", Map.of("version", version, "keys", keys)).map(rows -> {
+                    Map<UUID, WatchedCluster> loaded = new HashMap<>();
+                    rows.forEach(r -> {
+                        WatchedCluster row = read(r);
+                        loaded.put(row.clusterId(), row);
+                    });
+                    return loaded;
+                });
     }
 
-    static WatchedCluster read(ResultSet r) throws SQLException {
-        return new WatchedCluster(r.getObject(1, UUID.class), r.getString(2), r.getString(3), r.getInt(4),
-                Json.read(r.getString(5), ClusterState.class), Json.read(r.getString(6), ClusterSpec.class),
-                r.getTimestamp(7).toInstant(), r.getString(8), r.getString(9), r.getLong(10));
+    static WatchedCluster read(Object[] r) {
+        return new WatchedCluster(Sql.uuidOf(r[0]), Sql.text(r[1]), Sql.text(r[2]), Sql.integer(r[3]),
+                Json.read(Sql.text(r[4]), ClusterState.class), Json.read(Sql.text(r[5]), ClusterSpec.class),
+                Sql.instant(r[6]), Sql.text(r[7]), Sql.text(r[8]), Sql.bigint(r[9]));
     }
 
     @Override
-    public void store(Connection c, int version, Map<UUID, WatchedCluster> rows) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("""
-                insert into watch_list (version, cluster_id, name, owner, kafka_partition, state, spec, status, status_since,
-                                        last_observation, last_event_id, last_offset)
-                values (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?::uuid, ?)
+    public Uni<Void> store(Mutiny.Session session, int version, Map<UUID, WatchedCluster> rows) {
+        List<Map<String, ?>> values = new ArrayList<>();
+        for (WatchedCluster row : rows.values()) {
+            Map<String, Object> v = new HashMap<>();
+            v.put("id", Sql.uuid(row.clusterId()));
+            v.put("name", row.name());
+            v.put("owner", row.owner());
+            v.put("partition", row.partition());
+            v.put("state", Json.write(row.state()));
+            v.put("spec", Json.write(row.spec()));
+            v.put("status", row.state().status().wire());
+            v.put("since", Sql.timestamp(row.statusSince()));
+            v.put("observation", row.lastObservation());
+            v.put("event", row.lastEventId());
+            v.put("offset", row.lastOffset());
+            values.add(v);
+        }
+        return Sql.insertRows(session, """
+                insert into watch_list (version, cluster_id, name, owner, kafka_partition, state, spec, status,
+                                        status_since, last_observation, last_event_id, last_offset) values""",
+                "(:version, cast(cast(:id as text) as uuid), :name, :owner, :partition, cast(cast(:state as text) as jsonb), "
+                        + "cast(cast(:spec as text) as jsonb), :status, cast(cast(:since as text) as timestamptz), "
+                        + "cast(:observation as text), cast(cast(:event as text) as uuid), :offset)",
+                """
                 on conflict (version, cluster_id) do update set name = excluded.name,
                     kafka_partition = excluded.kafka_partition, state = excluded.state, spec = excluded.spec,
                     status = excluded.status, status_since = excluded.status_since,
                     last_observation = excluded.last_observation, last_event_id = excluded.last_event_id,
-                    last_offset = excluded.last_offset""")) {
-            for (WatchedCluster row : rows.values()) {
-                s.setInt(1, version);
-                s.setObject(2, row.clusterId());
-                s.setString(3, row.name());
-                s.setString(4, row.owner());
-                s.setInt(5, row.partition());
-                s.setString(6, Json.write(row.state()));
-                s.setString(7, Json.write(row.spec()));
-                s.setString(8, row.state().status().wire());
-                s.setTimestamp(9, Timestamp.from(row.statusSince()));
-                s.setString(10, row.lastObservation());
-                s.setString(11, row.lastEventId());
-                s.setLong(12, row.lastOffset());
-                s.addBatch();
-            }
-            s.executeBatch();
-        }
+                    last_offset = excluded.last_offset""", Map.of("version", version), values, false).replaceWithVoid();
     }
 
     @Override
-    public void deleteVersion(Connection c, int version) throws SQLException {
-        ProjectionRows.deleteVersion(c, "watch_list", version);
+    public String table() {
+        return "watch_list";
     }
 }

@@ -4,7 +4,7 @@ import dev.byoc.contracts.Topics;
 import dev.byoc.contracts.event.EventTypes;
 import dev.byoc.support.projection.ProjectionRebuild;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.SQLException;
+import io.smallrye.mutiny.Uni;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -19,11 +19,11 @@ public class WatchListRebuild {
                 EventTypes.CLUSTER_EVENTS, batchSize);
     }
 
-    public Map<String, Object> start() throws SQLException {
+    public Uni<Map<String, Object>> start() {
         return rebuild.start();
     }
 
-    public Map<String, Object> progress() throws SQLException {
+    public Uni<Map<String, Object>> progress() {
         return rebuild.progress();
     }
 }

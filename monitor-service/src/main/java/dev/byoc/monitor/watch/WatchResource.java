@@ -5,7 +5,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.sql.SQLException;
+import io.smallrye.mutiny.Uni;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +29,13 @@ public class WatchResource {
     }
 
     @GET
-    public Map<String, Object> watched() throws SQLException {
+    public Uni<Map<String, Object>> watched() {
         var owned = new TreeSet<>(partitions.current());
-        List<Map<String, Object>> clusters = watchList.inPartitions(owned).stream().map(c -> {
+        return watchList.inPartitions(owned).map(watched -> body(owned, watched));
+    }
+
+    private Map<String, Object> body(TreeSet<Integer> owned, List<WatchedCluster> watched) {
+        List<Map<String, Object>> clusters = watched.stream().map(c -> {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("id", c.clusterId());
             row.put("name", c.name());

@@ -85,17 +85,6 @@ public class ClusterRepository {
         }
     }
 
-    /** The cluster has reached deleted: its name is free again. */
-    public void release(UUID id, Instant now) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement(
-                        "update clusters set released_at = coalesce(released_at, ?) where id = ?")) {
-            s.setTimestamp(1, Timestamp.from(now));
-            s.setObject(2, id);
-            s.executeUpdate();
-        }
-    }
-
     /** The owner's cluster by name: the live one, else the most recently deleted one. */
     public Optional<ClusterRow> byName(String owner, String name) throws SQLException {
         List<ClusterRow> rows = query(SELECT + " where c.owner = ? and c.name = ? order by (c.released_at is null) desc, "

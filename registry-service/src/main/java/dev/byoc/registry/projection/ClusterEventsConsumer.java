@@ -2,7 +2,7 @@ package dev.byoc.registry.projection;
 
 import dev.byoc.contracts.event.EventTypes;
 import dev.byoc.support.EventIntake;
-import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -18,9 +18,9 @@ public class ClusterEventsConsumer {
         this.intake = intake;
     }
 
+    /** One record at a time, in order; acknowledged once its transaction has committed. */
     @Incoming("cluster-events")
-    @Blocking(ordered = true)
-    public void consume(ConsumerRecord<String, String> record) throws InterruptedException {
-        intake.project(record, EventTypes.CLUSTER_EVENTS, projector::apply);
+    public Uni<Void> consume(ConsumerRecord<String, String> record) {
+        return intake.project(record, EventTypes.CLUSTER_EVENTS, projector::apply);
     }
 }

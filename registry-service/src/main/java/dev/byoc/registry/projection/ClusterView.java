@@ -9,14 +9,15 @@ import dev.byoc.contracts.event.Validated;
 import dev.byoc.contracts.event.ValidationFailed;
 import dev.byoc.support.projection.ProjectedEvent;
 import dev.byoc.support.projection.Projection;
-import dev.byoc.support.projection.ProjectionRows;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.Timestamp;
+import dev.byoc.support.db.Sql;
+import io.smallrye.mutiny.Uni;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
  * The cluster view: status and reason as the monitor announced them, the last validation report
@@ -59,46 +60,55 @@ public final class ClusterView implements Projection<ClusterViewRow> {
     }
 
     @Override
-    public Map<UUID, ClusterViewRow> load(Connection c, int version, Set<UUID> keys) throws SQLException {
-        return ProjectionRows.forUpdate(c, "select cluster_id, name, owner, status, reason, checks::text, teardown::text, "
-                + "last_event_id::text, last_partition, last_offset, updated_at from cluster_view "
-                + "where version = ? and cluster_id = any (?) for update", version, keys,
-                r -> new ClusterViewRow(r.getObject(1, UUID.class), r.getString(2), r.getString(3), r.getString(4),
-                        r.getString(5), r.getString(6), r.getString(7), r.getString(8), r.getInt(9), r.getLong(10),
-                        r.getTimestamp(11).toInstant()));
+    public Uni<Map<UUID, ClusterViewRow>> load(Mutiny.Session session, int version, Set<UUID> keys) {
+        return Sql.rows(session, "select cast(cluster_id as text), name, owner, status, reason, checks::text, "
+                + "teardown::text, last_event_id::text, last_partition, last_offset, updated_at from cluster_view "
+                + "where version = :version and cluster_id in (:keys) for update", Map.of("version", version, "keys", keys))
+                .map(rows -> {
+                    Map<UUID, ClusterViewRow> loaded = new HashMap<>();
+                    for (Object[] r : rows) {
+                        UUID id = Sql.uuidOf(r[0]);
+                        loaded.put(id, new ClusterViewRow(id, Sql.text(r[1]), Sql.text(r[2]), Sql.text(r[3]),
+                                Sql.text(r[4]), Sql.text(r[5]), Sql.text(r[6]), Sql.text(r[7]), Sql.integer(r[8]),
+                                Sql.bigint(r[9]), Sql.instant(r[10])));
+                    }
+                    return loaded;
+                });
     }
 
     @Override
-    public void store(Connection c, int version, Map<UUID, ClusterViewRow> rows) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("""
+    public Uni<Void> store(Mutiny.Session session, int version, Map<UUID, ClusterViewRow> rows) {
+        List<Map<String, ?>> values = new ArrayList<>();
+        for (ClusterViewRow row : rows.values()) {
+            Map<String, Object> v = new HashMap<>();
+            v.put("id", Sql.uuid(row.clusterId()));
+            v.put("name", row.name());
+            v.put("owner", row.owner());
+            v.put("status", row.status());
+            v.put("reason", row.reason());
+            v.put("checks", row.checks());
+            v.put("teardown", row.teardown());
+            v.put("event", row.lastEventId());
+            v.put("partition", row.lastPartition());
+            v.put("offset", row.lastOffset());
+            v.put("at", Sql.timestamp(row.updatedAt()));
+            values.add(v);
+        }
+        return Sql.insertRows(session, """
                 insert into cluster_view (version, cluster_id, name, owner, status, reason, checks, teardown,
-                                          last_event_id, last_partition, last_offset, updated_at)
-                values (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::uuid, ?, ?, ?)
+                                          last_event_id, last_partition, last_offset, updated_at) values""",
+                "(:version, cast(cast(:id as text) as uuid), :name, :owner, :status, cast(:reason as text), "
+                        + "cast(cast(:checks as text) as jsonb), cast(cast(:teardown as text) as jsonb), "
+                        + "cast(cast(:event as text) as uuid), :partition, :offset, cast(cast(:at as text) as timestamptz))",
+                """
                 on conflict (version, cluster_id) do update set status = excluded.status, reason = excluded.reason,
                     checks = excluded.checks, teardown = excluded.teardown, last_event_id = excluded.last_event_id,
                     last_partition = excluded.last_partition, last_offset = excluded.last_offset,
-                    updated_at = excluded.updated_at""")) {
-            for (ClusterViewRow row : rows.values()) {
-                s.setInt(1, version);
-                s.setObject(2, row.clusterId());
-                s.setString(3, row.name());
-                s.setString(4, row.owner());
-                s.setString(5, row.status());
-                s.setString(6, row.reason());
-                s.setString(7, row.checks());
-                s.setString(8, row.teardown());
-                s.setString(9, row.lastEventId());
-                s.setInt(10, row.lastPartition());
-                s.setLong(11, row.lastOffset());
-                s.setTimestamp(12, Timestamp.from(row.updatedAt()));
-                s.addBatch();
-            }
-            s.executeBatch();
-        }
+                    updated_at = excluded.updated_at""", Map.of("version", version), values, false).replaceWithVoid();
     }
 
     @Override
-    public void deleteVersion(Connection c, int version) throws SQLException {
-        ProjectionRows.deleteVersion(c, "cluster_view", version);
+    public String table() {
+        return "cluster_view";
     }
 }

@@ -5,16 +5,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.byoc.contracts.Json;
 import dev.byoc.contracts.event.StatusChanged;
 import dev.byoc.contracts.lifecycle.ClusterStatus;
-import dev.byoc.registry.cluster.ClusterRepository;
 import dev.byoc.support.projection.ProjectedEvent;
 import dev.byoc.support.projection.ProjectionStore;
-import io.agroal.api.AgroalDataSource;
+import dev.byoc.support.db.Sql;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
  * The live path into the cluster view: records the event in the user-visible history and applies
@@ -23,51 +22,42 @@ import java.sql.Timestamp;
  */
 @ApplicationScoped
 public class ClusterViewProjector {
-    private final AgroalDataSource dataSource;
-    private final ClusterRepository clusters;
-    private final ProjectionStore<ClusterViewRow> store;
-
-    ClusterViewProjector(AgroalDataSource dataSource, ClusterRepository clusters) {
-        this.dataSource = dataSource;
-        this.clusters = clusters;
-        this.store = new ProjectionStore<>(dataSource, new ClusterView());
-    }
+    private final ProjectionStore<ClusterViewRow> store = new ProjectionStore<>(new ClusterView());
 
     public ProjectionStore<ClusterViewRow> store() {
         return store;
     }
 
-    /** @return false when the event had already been applied */
-    @Transactional
-    public boolean apply(ProjectedEvent event) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            record(c, event);
-            return store.applyLive(c, event, (before, after, e) -> {
-                if (e.event().data() instanceof StatusChanged changed && changed.to() == ClusterStatus.DELETED
-                        && after != before) {
-                    clusters.release(e.key(), changed.observedAt());
-                }
-            });
-        }
+    /** In the caller's transaction. @return false when the event had already been applied */
+    public Uni<Boolean> apply(Mutiny.Session session, ProjectedEvent event) {
+        return record(session, event).chain(() -> store.applyLive(session, event, (before, after, e) -> {
+            if (e.event().data() instanceof StatusChanged changed && changed.to() == ClusterStatus.DELETED
+                    && after != before) {
+                return release(session, e.key(), changed.observedAt());
+            }
+            return Uni.createFrom().voidItem();
+        }));
+    }
+
+    /** The cluster has reached deleted: its name is free again (in the write model). */
+    private static Uni<Void> release(Mutiny.Session session, UUID clusterId, Instant at) {
+        return Sql.execute(session, "update clusters set released_at = coalesce(released_at, cast(cast(:at as text) as "
+                + "timestamptz)) where id = cast(cast(:id as text) as uuid)",
+                Map.of("at", Sql.timestamp(at), "id", Sql.uuid(clusterId))).replaceWithVoid();
     }
 
     /** The user-visible history: every event about a cluster once, whatever the version. */
-    private static void record(Connection c, ProjectedEvent event) throws SQLException {
+    private static Uni<Void> record(Mutiny.Session session, ProjectedEvent event) {
         if (event.key() == null) {
-            return;
+            return Uni.createFrom().voidItem();
         }
-        try (PreparedStatement s = c.prepareStatement("insert into cluster_history (event_id, cluster_id, type, data, "
-                + "occurred_at, kafka_partition, kafka_offset) values (?::uuid, ?, ?, ?::jsonb, ?, ?, ?) "
-                + "on conflict (event_id) do nothing")) {
-            s.setString(1, event.id());
-            s.setObject(2, event.key());
-            s.setString(3, event.event().type().type());
-            s.setString(4, Json.write(redacted(event.event().json())));
-            s.setTimestamp(5, Timestamp.from(event.time()));
-            s.setInt(6, event.partition());
-            s.setLong(7, event.offset());
-            s.executeUpdate();
-        }
+        return Sql.execute(session, "insert into cluster_history (event_id, cluster_id, type, data, occurred_at, "
+                + "kafka_partition, kafka_offset) values (cast(cast(:id as text) as uuid), cast(cast(:cluster as text) as uuid), "
+                + ":type, cast(cast(:data as text) as jsonb), cast(cast(:at as text) as timestamptz), :partition, :offset) "
+                + "on conflict (event_id) do nothing", Map.of("id", event.id(), "cluster", Sql.uuid(event.key()),
+                        "type", event.event().type().type(), "data", Json.write(redacted(event.event().json())),
+                        "at", Sql.timestamp(event.time()), "partition", event.partition(), "offset", event.offset()))
+                .replaceWithVoid();
     }
 
     /** History is shown to users: a legacy v1 event's external ID is dropped, not stored. */

@@ -4,7 +4,7 @@ import dev.byoc.contracts.Topics;
 import dev.byoc.contracts.event.EventTypes;
 import dev.byoc.support.projection.ProjectionRebuild;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.SQLException;
+import io.smallrye.mutiny.Uni;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -20,16 +20,16 @@ public class ClusterViewRebuild {
                 EventTypes.CLUSTER_EVENTS, batchSize);
     }
 
-    public Map<String, Object> start() throws SQLException {
+    public Uni<Map<String, Object>> start() {
         return rebuild.start();
     }
 
-    public Map<String, Object> progress() throws SQLException {
+    public Uni<Map<String, Object>> progress() {
         return rebuild.progress();
     }
 
     /** Benchmarks and tests: the whole rebuild on the calling thread. */
-    public Map<String, Object> runToEnd() throws SQLException {
+    public Map<String, Object> runToEnd() {
         return rebuild.runToEnd();
     }
 }

@@ -8,7 +8,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.sql.SQLException;
+import io.smallrye.mutiny.Uni;
 import java.util.Map;
 
 /** Admin: rebuild the cluster view from offset 0 and follow its progress. */
@@ -24,16 +24,16 @@ public class ProjectionAdminResource {
     }
 
     @GET
-    public Map<String, Object> progress() throws SQLException {
+    public Uni<Map<String, Object>> progress() {
         requireAdmin();
         return rebuild.progress();
     }
 
     @POST
     @Path("rebuild")
-    public Response start() throws SQLException {
+    public Uni<Response> start() {
         requireAdmin();
-        return Response.accepted(rebuild.start()).build();
+        return rebuild.start().map(progress -> Response.accepted(progress).build());
     }
 
     private void requireAdmin() {

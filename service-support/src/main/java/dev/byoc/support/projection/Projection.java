@@ -1,16 +1,17 @@
 package dev.byoc.support.projection;
 
-import java.sql.Connection;
-import java.sql.SQLException;
+import io.smallrye.mutiny.Uni;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
  * A read model of byoc.cluster-events with one row per cluster, stored in versions (rows keyed by
  * version and cluster id) so it can be rebuilt beside the live one. The fold is pure — the same
  * events give the same rows whether applied live one by one or replayed in batches — and the
- * {@link ProjectionStore} does the rest: positions, duplicates, batching, versions.
+ * {@link ProjectionStore} does the rest: positions, duplicates, batching, versions. Reads and
+ * writes run in the caller's reactive session and transaction.
  *
  * @param <R> the row
  */
@@ -20,7 +21,7 @@ public interface Projection<R> {
     String name();
 
     /** The rows of {@code version} for these clusters, locked for update. */
-    Map<UUID, R> load(Connection c, int version, Set<UUID> keys) throws SQLException;
+    Uni<Map<UUID, R>> load(Mutiny.Session session, int version, Set<UUID> keys);
 
     /**
      * The row after {@code event}. {@code current} is null for a cluster not seen yet; return
@@ -29,8 +30,8 @@ public interface Projection<R> {
     R fold(R current, ProjectedEvent event);
 
     /** Writes these rows of {@code version} (insert or replace), each once. */
-    void store(Connection c, int version, Map<UUID, R> rows) throws SQLException;
+    Uni<Void> store(Mutiny.Session session, int version, Map<UUID, R> rows);
 
-    /** Deletes every row of {@code version}. */
-    void deleteVersion(Connection c, int version) throws SQLException;
+    /** The table the rows live in, for deleting a version. */
+    String table();
 }

@@ -4,10 +4,10 @@ import dev.byoc.contracts.Json;
 import dev.byoc.contracts.envelope.IncomingEvent;
 import dev.byoc.contracts.envelope.IncomingEvents;
 import dev.byoc.contracts.event.EventTypes;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import dev.byoc.support.db.Sql;
+import dev.byoc.support.db.Transactions;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,13 +15,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.hibernate.LockMode;
+import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
 /**
@@ -42,7 +43,6 @@ public final class ProjectionRebuild<R> {
     static final Duration STALE = Duration.ofSeconds(60);
 
     private final ProjectionStore<R> store;
-    private final DataSource dataSource;
     private final Map<String, Object> kafka;
     private final String topic;
     private final List<EventTypes> allowed;
@@ -53,7 +53,6 @@ public final class ProjectionRebuild<R> {
     public ProjectionRebuild(ProjectionStore<R> store, Map<String, Object> kafka, String topic, List<EventTypes> allowed,
             int batchSize) {
         this.store = store;
-        this.dataSource = store.dataSource();
         this.kafka = Map.copyOf(kafka);
         this.topic = topic;
         this.allowed = allowed;
@@ -61,98 +60,93 @@ public final class ProjectionRebuild<R> {
     }
 
     /** Starts a rebuild in the background unless one is running; returns the progress. */
-    public Map<String, Object> start() throws SQLException {
+    public Uni<Map<String, Object>> start() {
         if (!running.compareAndSet(false, true)) {
             return progress();
         }
-        try {
-            int version = inTransaction(this::prepare);
-            if (version < 0) {
-                running.set(false);
-                return progress();
-            }
-            Thread worker = new Thread(() -> run(version), store.name() + "-rebuild");
-            worker.setDaemon(true);
-            worker.start();
-        } catch (RuntimeException | SQLException e) {
-            running.set(false);
-            throw e;
-        }
-        return progress();
+        return Transactions.inTransaction(this::prepare)
+                .invoke(version -> {
+                    if (version < 0) {
+                        running.set(false);
+                        return;
+                    }
+                    // the Kafka consumer blocks: the rebuild runs on a thread of its own, never on the event loop
+                    Thread worker = new Thread(() -> run(version), store.name() + "-rebuild");
+                    worker.setDaemon(true);
+                    worker.start();
+                })
+                .onFailure().invoke(() -> running.set(false))
+                .chain(ignored -> progress());
     }
 
     /** Runs a whole rebuild on the calling thread (benchmarks, tests); returns the final progress. */
-    public Map<String, Object> runToEnd() throws SQLException {
+    public Map<String, Object> runToEnd() {
         if (!running.compareAndSet(false, true)) {
             throw new IllegalStateException("a rebuild of " + store.name() + " is already running");
         }
-        int version = inTransaction(this::prepare);
+        int version = Transactions.await(this::prepare);
         if (version < 0) {
             running.set(false);
             throw new IllegalStateException("a rebuild of " + store.name() + " is already running on another replica");
         }
         run(version);
-        return progress();
+        return Transactions.await(this::progress);
     }
 
     /** State (building/live), versions, events applied, per-partition lag, rate. */
-    public Map<String, Object> progress() throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("select live_version, building_version, state, events_applied, "
-                        + "lag::text, started_at, finished_at, heartbeat_at from projections where name = ?")) {
-            s.setString(1, store.name());
-            try (ResultSet r = s.executeQuery()) {
-                if (!r.next()) {
-                    throw new SQLException("no projections row for " + store.name());
-                }
-                Map<String, Object> progress = new LinkedHashMap<>();
-                progress.put("name", store.name());
-                progress.put("state", r.getString(3));
-                progress.put("liveVersion", r.getInt(1));
-                progress.put("buildingVersion", r.getObject(2));
-                progress.put("eventsApplied", r.getLong(4));
-                progress.put("lag", r.getString(5) == null ? Map.of() : Json.read(r.getString(5), Map.class));
-                Instant started = instant(r, 6);
-                Instant finished = instant(r, 7);
-                progress.put("startedAt", started);
-                progress.put("finishedAt", finished);
-                progress.put("heartbeatAt", instant(r, 8));
-                if (started != null) {
-                    Instant end = finished == null ? Instant.now() : finished;
-                    double seconds = Math.max(0.001, Duration.between(started, end).toMillis() / 1000.0);
-                    progress.put("eventsPerSecond", Math.round(r.getLong(4) / seconds));
-                }
-                return progress;
-            }
-        }
+    public Uni<Map<String, Object>> progress() {
+        return Transactions.inSession(this::progress);
     }
 
-    private int prepare(Connection c) throws SQLException {
-        int live;
-        try (PreparedStatement s = c.prepareStatement(
-                "select live_version, state, heartbeat_at from projections where name = ? for update")) {
-            s.setString(1, store.name());
-            try (ResultSet r = s.executeQuery()) {
-                if (!r.next()) {
-                    throw new SQLException("no projections row for " + store.name());
-                }
-                Instant heartbeat = instant(r, 3);
-                if ("building".equals(r.getString(2)) && heartbeat != null && heartbeat.isAfter(Instant.now().minus(STALE))) {
-                    return -1;
-                }
-                live = r.getInt(1);
+    private Uni<Map<String, Object>> progress(Mutiny.Session session) {
+        return row(session, LockMode.NONE).map(row -> {
+            Map<String, Object> progress = new LinkedHashMap<>();
+            progress.put("name", store.name());
+            progress.put("state", row.state);
+            progress.put("liveVersion", row.liveVersion);
+            progress.put("buildingVersion", row.buildingVersion);
+            progress.put("eventsApplied", row.eventsApplied);
+            progress.put("lag", row.lag == null ? Map.of() : Json.read(row.lag, Map.class));
+            progress.put("startedAt", row.startedAt);
+            progress.put("finishedAt", row.finishedAt);
+            progress.put("heartbeatAt", row.heartbeatAt);
+            if (row.startedAt != null) {
+                Instant end = row.finishedAt == null ? Instant.now() : row.finishedAt;
+                double seconds = Math.max(0.001, Duration.between(row.startedAt, end).toMillis() / 1000.0);
+                progress.put("eventsPerSecond", Math.round(row.eventsApplied / seconds));
             }
-        }
-        int next = live + 1;
-        store.deleteVersion(c, next); // leftovers of a rebuild that died
-        try (PreparedStatement s = c.prepareStatement("update projections set building_version = ?, state = 'building', "
-                + "events_applied = 0, lag = null, started_at = now(), finished_at = null, heartbeat_at = now() "
-                + "where name = ?")) {
-            s.setInt(1, next);
-            s.setString(2, store.name());
-            s.executeUpdate();
-        }
-        return next;
+            return progress;
+        });
+    }
+
+    private Uni<ProjectionRow> row(Mutiny.Session session, LockMode lock) {
+        return session.find(ProjectionRow.class, store.name(), lock).map(row -> {
+            if (row == null) {
+                throw new IllegalStateException("no projections row for " + store.name() + " (missing migration?)");
+            }
+            return row;
+        });
+    }
+
+    private Uni<Integer> prepare(Mutiny.Session session) {
+        return row(session, LockMode.PESSIMISTIC_WRITE).chain(row -> {
+            if ("building".equals(row.state) && row.heartbeatAt != null
+                    && row.heartbeatAt.isAfter(Instant.now().minus(STALE))) {
+                return Uni.createFrom().item(-1);
+            }
+            int next = row.liveVersion + 1;
+            return store.deleteVersion(session, next) // leftovers of a rebuild that died
+                    .invoke(() -> {
+                        row.buildingVersion = next;
+                        row.state = "building";
+                        row.eventsApplied = 0;
+                        row.lag = null;
+                        row.startedAt = Instant.now();
+                        row.finishedAt = null;
+                        row.heartbeatAt = row.startedAt;
+                    })
+                    .replaceWith(next);
+        });
     }
 
     private void run(int version) {
@@ -172,40 +166,33 @@ public final class ProjectionRebuild<R> {
             while (true) {
                 Map<Integer, Long> target = livePositions();
                 if (caughtUp(consumer, partitions, target)) {
-                    inTransaction(c -> switchOver(c, consumer, partitions, version));
+                    switchOver(consumer, partitions, version);
                     LOG.infof("%s rebuilt as version %d and made live", store.name(), version);
                     return;
                 }
                 List<ProjectedEvent> events = upTo(consumer, partitions, target, Duration.ofMillis(500));
                 Map<String, Long> lag = lag(consumer, partitions, target);
-                inTransaction(c -> {
-                    int applied = store.apply(c, version, events, ProjectionStore.Changes.none());
-                    try (PreparedStatement s = c.prepareStatement("update projections set events_applied = "
-                            + "events_applied + ?, lag = ?::jsonb, heartbeat_at = now() where name = ? and building_version = ?")) {
-                        s.setLong(1, applied);
-                        s.setString(2, Json.write(lag));
-                        s.setString(3, store.name());
-                        s.setInt(4, version);
-                        if (s.executeUpdate() == 0) {
-                            throw new IllegalStateException("another replica took over the rebuild of " + store.name());
-                        }
-                    }
-                    return null;
-                });
+                Transactions.await(session -> store.apply(session, version, events, ProjectionStore.Changes.none())
+                        .chain(applied -> row(session, LockMode.NONE).invoke(row -> {
+                            if (row.buildingVersion == null || row.buildingVersion != version) {
+                                throw new IllegalStateException("another replica took over the rebuild of " + store.name());
+                            }
+                            row.eventsApplied += applied;
+                            row.lag = Json.write(lag);
+                            row.heartbeatAt = Instant.now();
+                        })));
             }
         } catch (Exception e) {
             LOG.errorf(e, "%s: rebuild of version %d failed; the live version keeps serving", store.name(), version);
             try {
-                inTransaction(c -> {
-                    try (PreparedStatement s = c.prepareStatement("update projections set state = 'live', "
-                            + "building_version = null, finished_at = now() where name = ? and building_version = ?")) {
-                        s.setString(1, store.name());
-                        s.setInt(2, version);
-                        s.executeUpdate();
+                Transactions.await(session -> row(session, LockMode.NONE).invoke(row -> {
+                    if (row.buildingVersion != null && row.buildingVersion == version) {
+                        row.state = "live";
+                        row.buildingVersion = null;
+                        row.finishedAt = Instant.now();
                     }
-                    return null;
-                });
-            } catch (SQLException | RuntimeException ignored) {
+                }));
+            } catch (RuntimeException ignored) {
                 // the row still says building; its heartbeat goes stale and the next request takes over
             }
         } finally {
@@ -219,35 +206,42 @@ public final class ProjectionRebuild<R> {
      * live consumer, which then applies it to the new version with its side effects (announcing a
      * status change, freeing a name): a rebuild that read ahead of it would swallow them.
      */
-    private Void switchOver(Connection c, KafkaConsumer<String, String> consumer, List<TopicPartition> partitions,
-            int version) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("select live_version from projections where name = ? for update")) {
-            s.setString(1, store.name());
-            s.executeQuery().close();
-        }
-        Map<Integer, Long> target = store.positions(c, version - 1);
-        long applied = 0;
-        while (!caughtUp(consumer, partitions, target)) {
-            applied += store.apply(c, version, upTo(consumer, partitions, target, Duration.ofMillis(500)),
-                    ProjectionStore.Changes.none());
-        }
-        try (PreparedStatement s = c.prepareStatement("update projections set live_version = ?, building_version = null, "
-                + "state = 'live', events_applied = events_applied + ?, lag = '{}'::jsonb, finished_at = now(), "
-                + "heartbeat_at = now() where name = ?")) {
-            s.setInt(1, version);
-            s.setLong(2, applied);
-            s.setString(3, store.name());
-            s.executeUpdate();
-        }
-        store.deleteVersion(c, version - 1);
-        return null;
+    private void switchOver(KafkaConsumer<String, String> consumer, List<TopicPartition> partitions, int version) {
+        // the lock first: from here the live appliers wait, so their positions stay where they are
+        Map<Integer, Long> target = Transactions.await(session -> row(session, LockMode.PESSIMISTIC_WRITE)
+                .chain(row -> store.positions(session, version - 1).map(positions -> Map.entry(row, positions)))
+                .chain(locked -> VertxContextSupport.executeBlocking(() -> {
+                    Map<Integer, Long> positions = locked.getValue();
+                    // polling blocks: on a worker, while the transaction holds the lock on its context
+                    List<List<ProjectedEvent>> batches = new ArrayList<>();
+                    while (!caughtUp(consumer, partitions, positions)) {
+                        batches.add(upTo(consumer, partitions, positions, Duration.ofMillis(500)));
+                    }
+                    return batches;
+                }).chain(batches -> {
+                    Uni<Long> applied = Uni.createFrom().item(0L);
+                    for (List<ProjectedEvent> batch : batches) {
+                        applied = applied.chain(total -> store.apply(session, version, batch, ProjectionStore.Changes.none())
+                                .map(n -> total + n));
+                    }
+                    return applied.invoke(total -> {
+                        ProjectionRow row = locked.getKey();
+                        row.liveVersion = version;
+                        row.buildingVersion = null;
+                        row.state = "live";
+                        row.eventsApplied += total;
+                        row.lag = "{}";
+                        row.finishedAt = Instant.now();
+                        row.heartbeatAt = row.finishedAt;
+                    }).chain(() -> store.deleteVersion(session, version - 1)).replaceWith(locked.getValue());
+                })));
+        LOG.debugf("%s: switched over at %s", store.name(), target);
     }
 
     /** The live version's positions: how far the rebuild may go. */
-    private Map<Integer, Long> livePositions() throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            return store.positions(c, store.liveVersion(c));
-        }
+    private Map<Integer, Long> livePositions() {
+        return Transactions.await(session -> row(session, LockMode.NONE)
+                .chain(row -> store.positions(session, row.liveVersion)));
     }
 
     /**
@@ -301,32 +295,5 @@ public final class ProjectionRebuild<R> {
                     Math.max(0, target.getOrDefault(partition.partition(), -1L) + 1 - consumer.position(partition)));
         }
         return lag;
-    }
-
-    private static Instant instant(ResultSet r, int column) throws SQLException {
-        var timestamp = r.getTimestamp(column);
-        return timestamp == null ? null : timestamp.toInstant();
-    }
-
-    @FunctionalInterface
-    interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    /** A plain JDBC transaction: the rebuild runs on its own thread, outside any JTA transaction. */
-    private <T> T inTransaction(Work<T> work) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        }
     }
 }

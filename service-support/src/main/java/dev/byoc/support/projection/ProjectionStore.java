@@ -1,11 +1,8 @@
 package dev.byoc.support.projection;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import dev.byoc.support.db.Sql;
+import io.smallrye.mutiny.Uni;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -14,17 +11,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import javax.sql.DataSource;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.common.TopicPartition;
-import org.jboss.logging.Logger;
+import org.hibernate.LockMode;
+import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
  * The projection engine: applies events to one version of a {@link Projection} inside the
- * caller's transaction, together with what makes that exact —
+ * caller's reactive transaction, together with what makes that exact —
  * <ul>
  * <li>positions: the highest offset applied per partition ({@code projection_positions}); a
- * record at or below it is skipped, and a consumer seeks past it when it is assigned the partition;</li>
+ * record at or below it is skipped, so a consumer that re-reads from its committed offset (after
+ * a restart, or a switch to a rebuilt version that is ahead of it) changes nothing;</li>
  * <li>ids: every {@code ce_id} applied ({@code projection_events}); the same event under a new
  * offset is skipped;</li>
  * <li>batches: the rows a batch touches are read once, folded in memory in log order and written
@@ -36,23 +32,23 @@ import org.jboss.logging.Logger;
  * @param <R> the row
  */
 public final class ProjectionStore<R> {
-    private static final Logger LOG = Logger.getLogger(ProjectionStore.class);
 
     /** Told about every applied event, in log order, with the row before and after it. */
     @FunctionalInterface
     public interface Changes<R> {
-        void applied(R before, R after, ProjectedEvent event) throws SQLException;
+        Uni<Void> applied(R before, R after, ProjectedEvent event);
 
         static <R> Changes<R> none() {
-            return (before, after, event) -> { };
+            return (before, after, event) -> Uni.createFrom().voidItem();
         }
     }
 
-    private final DataSource dataSource;
+    private record Step<R>(R before, R after, ProjectedEvent event) {
+    }
+
     private final Projection<R> projection;
 
-    public ProjectionStore(DataSource dataSource, Projection<R> projection) {
-        this.dataSource = dataSource;
+    public ProjectionStore(Projection<R> projection) {
         this.projection = projection;
     }
 
@@ -64,55 +60,60 @@ public final class ProjectionStore<R> {
         return projection;
     }
 
-    DataSource dataSource() {
-        return dataSource;
-    }
-
     /** The live version, held FOR SHARE until the caller's transaction ends. */
-    public int liveVersion(Connection c) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("select live_version from projections where name = ? for share")) {
-            s.setString(1, name());
-            try (ResultSet r = s.executeQuery()) {
-                if (!r.next()) {
-                    throw new SQLException("no projections row for " + name() + " (missing migration?)");
-                }
-                return r.getInt(1);
+    public Uni<Integer> liveVersion(Mutiny.Session session) {
+        return session.find(ProjectionRow.class, name(), LockMode.PESSIMISTIC_READ).map(row -> {
+            if (row == null) {
+                throw new IllegalStateException("no projections row for " + name() + " (missing migration?)");
             }
-        }
+            return row.liveVersion;
+        });
     }
 
     /** Applies one event to the live version. @return false when it had been applied before */
-    public boolean applyLive(Connection c, ProjectedEvent event, Changes<R> changes) throws SQLException {
-        return apply(c, liveVersion(c), List.of(event), changes) == 1;
+    public Uni<Boolean> applyLive(Mutiny.Session session, ProjectedEvent event, Changes<R> changes) {
+        return liveVersion(session).chain(version -> apply(session, version, List.of(event), changes)).map(n -> n == 1);
     }
 
     /**
-     * Applies events (in log order) to {@code version}.
+     * Applies events (in log order) to {@code version}: the rows first, then each change in order.
      *
      * @return how many were applied for the first time
      */
-    public int apply(Connection c, int version, List<ProjectedEvent> events, Changes<R> changes) throws SQLException {
+    public Uni<Integer> apply(Mutiny.Session session, int version, List<ProjectedEvent> events, Changes<R> changes) {
         if (events.isEmpty()) {
-            return 0;
+            return Uni.createFrom().item(0);
         }
-        Map<Integer, Long> positions = positions(c, version);
-        List<ProjectedEvent> fresh = events.stream()
-                .filter(e -> e.offset() > positions.getOrDefault(e.partition(), -1L)).toList();
-        Set<String> firstSeen = recordIds(c, version, fresh);
-        List<ProjectedEvent> toApply = new ArrayList<>();
-        for (ProjectedEvent event : fresh) {
-            if (firstSeen.remove(event.id())) { // remove: a second copy in the same batch is a duplicate too
-                toApply.add(event);
-            }
-        }
-        Set<UUID> keys = new HashSet<>();
-        toApply.forEach(e -> {
-            if (e.key() != null) {
-                keys.add(e.key());
-            }
+        return positions(session, version).chain(positions -> {
+            List<ProjectedEvent> fresh = events.stream()
+                    .filter(e -> e.offset() > positions.getOrDefault(e.partition(), -1L)).toList();
+            return recordIds(session, version, fresh).chain(firstSeen -> {
+                List<ProjectedEvent> toApply = new ArrayList<>();
+                for (ProjectedEvent event : fresh) {
+                    if (firstSeen.remove(event.id())) { // remove: a second copy in the same batch is a duplicate too
+                        toApply.add(event);
+                    }
+                }
+                Set<UUID> keys = new HashSet<>();
+                toApply.forEach(e -> {
+                    if (e.key() != null) {
+                        keys.add(e.key());
+                    }
+                });
+                Uni<Map<UUID, R>> loaded = keys.isEmpty() ? Uni.createFrom().item(Map.of())
+                        : projection.load(session, version, keys);
+                return loaded.chain(current -> foldAndStore(session, version, toApply, current, changes))
+                        .chain(() -> savePositions(session, version, events))
+                        .replaceWith(toApply.size());
+            });
         });
-        Map<UUID, R> rows = keys.isEmpty() ? new HashMap<>() : new HashMap<>(projection.load(c, version, keys));
+    }
+
+    private Uni<Void> foldAndStore(Mutiny.Session session, int version, List<ProjectedEvent> toApply,
+            Map<UUID, R> current, Changes<R> changes) {
+        Map<UUID, R> rows = new HashMap<>(current);
         Map<UUID, R> changed = new LinkedHashMap<>();
+        List<Step<R>> steps = new ArrayList<>();
         for (ProjectedEvent event : toApply) {
             if (event.key() == null) {
                 continue;
@@ -123,99 +124,60 @@ public final class ProjectionStore<R> {
                 rows.put(event.key(), after);
                 changed.put(event.key(), after);
             }
-            changes.applied(before, after, event);
+            steps.add(new Step<>(before, after, event));
         }
-        if (!changed.isEmpty()) {
-            projection.store(c, version, changed);
+        Uni<Void> chain = changed.isEmpty() ? Uni.createFrom().voidItem() : projection.store(session, version, changed);
+        for (Step<R> step : steps) {
+            chain = chain.chain(() -> changes.applied(step.before(), step.after(), step.event()));
         }
-        savePositions(c, version, events);
-        return toApply.size();
-    }
-
-    /** The highest offset applied per partition to {@code version}. */
-    public Map<Integer, Long> positions(Connection c, int version) throws SQLException {
-        Map<Integer, Long> positions = new HashMap<>();
-        try (PreparedStatement s = c.prepareStatement(
-                "select kafka_partition, kafka_offset from projection_positions where name = ? and version = ?")) {
-            s.setString(1, name());
-            s.setInt(2, version);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    positions.put(r.getInt(1), r.getLong(2));
-                }
-            }
-        }
-        return positions;
+        return chain;
     }
 
     /**
-     * For a rebalance listener: moves the consumer past what the live version already holds, so a
-     * restart or a switch to a rebuilt version does not re-read it. Only ever forward; when the
-     * database cannot be asked, the consumer starts from its committed offset and the positions
-     * skip what was applied.
+     * The highest offset applied per partition to {@code version}: read with SQL, not as entities,
+     * because the upsert below changes them behind the session's back within one transaction.
      */
-    public void seekToStored(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        try (Connection c = dataSource.getConnection()) {
-            Map<Integer, Long> positions = positions(c, liveVersion(c));
-            for (TopicPartition partition : partitions) {
-                Long applied = positions.get(partition.partition());
-                if (applied != null && applied + 1 > consumer.position(partition)) {
-                    consumer.seek(partition, applied + 1);
-                    LOG.infof("%s: %s starts at offset %d (stored position)", name(), partition, applied + 1);
-                }
-            }
-        } catch (Exception e) {
-            LOG.warnf("%s: stored positions unavailable, starting from committed offsets: %s", name(), e.getMessage());
-        }
+    public Uni<Map<Integer, Long>> positions(Mutiny.Session session, int version) {
+        return Sql.rows(session, "select kafka_partition, kafka_offset from projection_positions "
+                + "where name = :name and version = :version", Map.of("name", name(), "version", version)).map(rows -> {
+                    Map<Integer, Long> positions = new HashMap<>();
+                    rows.forEach(r -> positions.put(Sql.integer(r[0]), Sql.bigint(r[1])));
+                    return positions;
+                });
     }
 
-    private Set<String> recordIds(Connection c, int version, List<ProjectedEvent> events) throws SQLException {
+    private Uni<Set<String>> recordIds(Mutiny.Session session, int version, List<ProjectedEvent> events) {
         Set<String> ids = new LinkedHashSet<>();
         events.forEach(e -> ids.add(e.id()));
-        Set<String> inserted = new HashSet<>();
         if (ids.isEmpty()) {
-            return inserted;
+            return Uni.createFrom().item(new HashSet<>());
         }
-        try (PreparedStatement s = c.prepareStatement("insert into projection_events (name, version, event_id) "
-                + "select ?, ?, unnest(?::text[]) on conflict do nothing returning event_id")) {
-            s.setString(1, name());
-            s.setInt(2, version);
-            s.setArray(3, c.createArrayOf("text", ids.toArray()));
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    inserted.add(r.getString(1));
-                }
-            }
-        }
-        return inserted;
+        List<Map<String, ?>> rows = ids.stream().<Map<String, ?>>map(id -> Map.of("id", id)).toList();
+        return Sql.insertRows(session, "insert into projection_events (name, version, event_id) values",
+                "(:name, :version, :id)", "on conflict do nothing returning event_id",
+                Map.of("name", name(), "version", version), rows, true)
+                .map(HashSet::new);
     }
 
-    private void savePositions(Connection c, int version, List<ProjectedEvent> events) throws SQLException {
+    private Uni<Void> savePositions(Mutiny.Session session, int version, List<ProjectedEvent> events) {
         Map<Integer, Long> highest = new HashMap<>();
         events.forEach(e -> highest.merge(e.partition(), e.offset(), Math::max));
-        try (PreparedStatement s = c.prepareStatement("insert into projection_positions (name, version, kafka_partition, "
-                + "kafka_offset) values (?, ?, ?, ?) on conflict (name, version, kafka_partition) do update "
-                + "set kafka_offset = greatest(projection_positions.kafka_offset, excluded.kafka_offset)")) {
-            for (Map.Entry<Integer, Long> position : highest.entrySet()) {
-                s.setString(1, name());
-                s.setInt(2, version);
-                s.setInt(3, position.getKey());
-                s.setLong(4, position.getValue());
-                s.addBatch();
-            }
-            s.executeBatch();
-        }
+        List<Map<String, ?>> rows = highest.entrySet().stream()
+                .<Map<String, ?>>map(p -> Map.of("partition", p.getKey(), "offset", p.getValue())).toList();
+        return Sql.insertRows(session, "insert into projection_positions (name, version, kafka_partition, kafka_offset) values",
+                "(:name, :version, :partition, :offset)",
+                "on conflict (name, version, kafka_partition) do update "
+                        + "set kafka_offset = greatest(projection_positions.kafka_offset, excluded.kafka_offset)",
+                Map.of("name", name(), "version", version), rows, false).replaceWithVoid();
     }
 
     /** Removes a version's rows, ids and positions. */
-    void deleteVersion(Connection c, int version) throws SQLException {
-        projection.deleteVersion(c, version);
-        for (String table : List.of("projection_events", "projection_positions")) {
-            try (PreparedStatement s = c.prepareStatement("delete from " + table + " where name = ? and version = ?")) {
-                s.setString(1, name());
-                s.setInt(2, version);
-                s.executeUpdate();
-            }
-        }
+    Uni<Void> deleteVersion(Mutiny.Session session, int version) {
+        Map<String, Object> where = Map.of("name", name(), "version", version);
+        return Sql.execute(session, "delete from " + projection.table() + " where version = :version",
+                        Map.of("version", version))
+                .chain(() -> Sql.execute(session, "delete from projection_events where name = :name and version = :version", where))
+                .chain(() -> Sql.execute(session, "delete from projection_positions where name = :name and version = :version", where))
+                .replaceWithVoid();
     }
 }

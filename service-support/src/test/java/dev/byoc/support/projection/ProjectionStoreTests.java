@@ -6,22 +6,19 @@ import dev.byoc.contracts.envelope.IncomingEvent;
 import dev.byoc.contracts.envelope.IncomingEvents;
 import dev.byoc.contracts.event.EventTypes;
 import dev.byoc.contracts.event.StatusChanged;
-import dev.byoc.testsupport.PostgresServer;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
+import dev.byoc.support.db.Sql;
+import dev.byoc.support.db.Transactions;
+import dev.byoc.testsupport.PostgresResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeAll;
+import org.hibernate.reactive.mutiny.Mutiny;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,9 +26,9 @@ import org.junit.jupiter.api.Test;
  * The engine's guarantees on real PostgreSQL, with a toy projection (events counted per cluster,
  * last status kept): positions, ce_id dedupe, batches that fold exactly like single events.
  */
+@QuarkusTest
+@WithTestResource(PostgresResource.class)
 class ProjectionStoreTests {
-    static String url;
-    static String user;
 
     /** Per cluster: how many events, the last status announced, the last event id. */
     record Row(UUID clusterId, int events, String status, String lastEventId) {
@@ -51,33 +48,37 @@ class ProjectionStoreTests {
         }
 
         @Override
-        public Map<UUID, Row> load(Connection c, int version, Set<UUID> keys) throws SQLException {
-            return ProjectionRows.forUpdate(c, "select cluster_id, events, status, last_event_id from toy "
-                    + "where version = ? and cluster_id = any (?) for update", version, keys,
-                    r -> new Row(r.getObject(1, UUID.class), r.getInt(2), r.getString(3), r.getString(4)));
+        public Uni<Map<UUID, Row>> load(Mutiny.Session session, int version, Set<UUID> keys) {
+            return Sql.rows(session, "select cast(cluster_id as text), events, status, last_event_id from toy "
+                    + "where version = :version and cluster_id in (:keys) for update",
+                    Map.of("version", version, "keys", keys)).map(rows -> {
+                        Map<UUID, Row> loaded = new java.util.HashMap<>();
+                        rows.forEach(r -> loaded.put(Sql.uuidOf(r[0]), new Row(Sql.uuidOf(r[0]), Sql.integer(r[1]),
+                                Sql.text(r[2]), Sql.text(r[3]))));
+                        return loaded;
+                    });
         }
 
         @Override
-        public void store(Connection c, int version, Map<UUID, Row> rows) throws SQLException {
+        public Uni<Void> store(Mutiny.Session session, int version, Map<UUID, Row> rows) {
             writes += rows.size();
-            try (PreparedStatement s = c.prepareStatement("insert into toy values (?, ?, ?, ?, ?) on conflict (version, "
-                    + "cluster_id) do update set events = excluded.events, status = excluded.status, "
-                    + "last_event_id = excluded.last_event_id")) {
-                for (Row row : rows.values()) {
-                    s.setInt(1, version);
-                    s.setObject(2, row.clusterId());
-                    s.setInt(3, row.events());
-                    s.setString(4, row.status());
-                    s.setString(5, row.lastEventId());
-                    s.addBatch();
-                }
-                s.executeBatch();
-            }
+            List<Map<String, ?>> values = rows.values().stream().<Map<String, ?>>map(row -> {
+                Map<String, Object> v = new java.util.HashMap<>();
+                v.put("id", row.clusterId().toString());
+                v.put("events", row.events());
+                v.put("status", row.status());
+                v.put("last", row.lastEventId());
+                return v;
+            }).toList();
+            return Sql.insertRows(session, "insert into toy values", "(:version, cast(cast(:id as text) as uuid), :events, "
+                    + "cast(:status as text), :last)", "on conflict (version, cluster_id) do update set events = "
+                    + "excluded.events, status = excluded.status, last_event_id = excluded.last_event_id",
+                    Map.of("version", version), values, false).replaceWithVoid();
         }
 
         @Override
-        public void deleteVersion(Connection c, int version) throws SQLException {
-            ProjectionRows.deleteVersion(c, "toy", version);
+        public String table() {
+            return "toy";
         }
 
         int writes;
@@ -86,31 +87,14 @@ class ProjectionStoreTests {
     Counting projection;
     ProjectionStore<Row> store;
 
-    @BeforeAll
-    static void database() throws Exception {
-        PostgresServer postgres = PostgresServer.shared();
-        url = postgres.jdbcUrl(postgres.createDatabase("engine"));
-        user = postgres.user();
-        try (Connection c = connection(); Statement s = c.createStatement();
-                InputStream ddl = ProjectionStore.class.getResourceAsStream("projection-engine.sql")) {
-            s.execute(new String(ddl.readAllBytes(), StandardCharsets.UTF_8));
-            s.execute("create table toy (version int, cluster_id uuid, events int, status text, last_event_id text, "
-                    + "primary key (version, cluster_id))");
-        }
-    }
-
     @BeforeEach
-    void clean() throws SQLException {
-        try (Connection c = connection(); Statement s = c.createStatement()) {
-            s.execute("truncate toy, projections, projection_events, projection_positions");
-            s.execute("insert into projections (name, live_version, state) values ('counting', 1, 'live')");
-        }
+    void clean() {
+        Transactions.await(session -> Sql.execute(session, "truncate toy, projections, projection_events, "
+                + "projection_positions", Map.of())
+                .chain(() -> Sql.execute(session, "insert into projections (name, live_version, state) "
+                        + "values ('counting', 1, 'live')", Map.of())));
         projection = new Counting();
-        store = new ProjectionStore<>(null, projection);
-    }
-
-    static Connection connection() throws SQLException {
-        return DriverManager.getConnection(url, user, "");
+        store = new ProjectionStore<>(projection);
     }
 
     static final List<UUID> CLUSTERS = List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
@@ -139,26 +123,22 @@ class ProjectionStoreTests {
         return events;
     }
 
-    int apply(int version, List<ProjectedEvent> events) throws SQLException {
-        try (Connection c = connection()) {
-            return store.apply(c, version, events, ProjectionStore.Changes.none());
-        }
+    int apply(int version, List<ProjectedEvent> events) {
+        return Transactions.await(session -> store.apply(session, version, events, ProjectionStore.Changes.none()));
     }
 
-    List<String> rows(int version) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Connection c = connection(); Statement s = c.createStatement();
-                ResultSet r = s.executeQuery("select cluster_id, events, status, last_event_id from toy where version = "
-                        + version + " order by cluster_id")) {
-            while (r.next()) {
-                rows.add(r.getString(1) + "|" + r.getInt(2) + "|" + r.getString(3) + "|" + r.getString(4));
-            }
-        }
-        return rows;
+    Map<Integer, Long> positions(int version) {
+        return Transactions.await(session -> store.positions(session, version));
+    }
+
+    List<String> rows(int version) {
+        return Transactions.await(session -> Sql.rows(session, "select cast(cluster_id as text), events, status, "
+                + "last_event_id from toy where version = :version order by cluster_id", Map.of("version", version))
+                .map(rows -> rows.stream().map(r -> r[0] + "|" + r[1] + "|" + r[2] + "|" + r[3]).toList()));
     }
 
     @Test
-    void aBatchFoldsExactlyLikeTheSameEventsOneByOne() throws SQLException {
+    void aBatchFoldsExactlyLikeTheSameEventsOneByOne() {
         List<ProjectedEvent> log = log();
         for (ProjectedEvent event : log) {
             assertThat(apply(1, List.of(event))).isEqualTo(1);
@@ -168,15 +148,13 @@ class ProjectionStoreTests {
 
         assertThat(rows(2)).hasSize(3).containsExactlyElementsOf(rows(1));
         assertThat(rows(1)).allSatisfy(row -> assertThat(row).contains("|20|"));
-        try (Connection c = connection()) {
-            assertThat(store.positions(c, 2)).isEqualTo(store.positions(c, 1)).isEqualTo(Map.of(0, 39L, 1, 19L));
-        }
+        assertThat(positions(2)).isEqualTo(positions(1)).isEqualTo(Map.of(0, 39L, 1, 19L));
         assertThat(writesOneByOne).isEqualTo(60);
         assertThat(projection.writes - writesOneByOne).as("one write per cluster per batch").isEqualTo(3);
     }
 
     @Test
-    void theSameRecordAgainChangesNothing() throws SQLException {
+    void theSameRecordAgainChangesNothing() {
         List<ProjectedEvent> log = log();
         apply(1, log);
         List<String> before = rows(1);
@@ -186,19 +164,17 @@ class ProjectionStoreTests {
     }
 
     @Test
-    void theSameEventUnderANewOffsetIsSkipped() throws SQLException {
+    void theSameEventUnderANewOffsetIsSkipped() {
         ProjectedEvent first = statusChanged(UUID.randomUUID().toString(), CLUSTERS.get(0), "running", 0, 0);
         apply(1, List.of(first));
         ProjectedEvent again = statusChanged(first.id(), CLUSTERS.get(0), "failed", 0, 7);
         assertThat(apply(1, List.of(again))).isZero();
         assertThat(rows(1)).singleElement().asString().contains("|1|running|");
-        try (Connection c = connection()) {
-            assertThat(store.positions(c, 1)).as("the position still moves past it").containsEntry(0, 7L);
-        }
+        assertThat(positions(1)).as("the position still moves past it").containsEntry(0, 7L);
     }
 
     @Test
-    void aDuplicateInsideOneBatchIsAppliedOnce() throws SQLException {
+    void aDuplicateInsideOneBatchIsAppliedOnce() {
         ProjectedEvent first = statusChanged(UUID.randomUUID().toString(), CLUSTERS.get(1), "running", 0, 3);
         ProjectedEvent copy = statusChanged(first.id(), CLUSTERS.get(1), "failed", 0, 4);
         assertThat(apply(1, List.of(first, copy))).isEqualTo(1);
@@ -206,13 +182,13 @@ class ProjectionStoreTests {
     }
 
     @Test
-    void changesAreToldInLogOrderWithTheRowBeforeAndAfter() throws SQLException {
+    void changesAreToldInLogOrderWithTheRowBeforeAndAfter() {
         List<ProjectedEvent> log = log().subList(0, 6);
         List<String> told = new ArrayList<>();
-        try (Connection c = connection()) {
-            store.apply(c, 1, log, (before, after, event) -> told.add(
-                    (before == null ? 0 : before.events()) + "->" + after.events() + ":" + event.offset()));
-        }
+        Transactions.await(session -> store.apply(session, 1, log, (before, after, event) -> {
+            told.add((before == null ? 0 : before.events()) + "->" + after.events() + ":" + event.offset());
+            return Uni.createFrom().voidItem();
+        }));
         assertThat(told).containsExactly("0->1:0", "0->1:1", "0->1:0", "1->2:2", "1->2:3", "1->2:1");
     }
 }
