@@ -27,10 +27,14 @@ final class SystemUnderTest implements AutoCloseable {
     private final List<ServiceProcess> all = new ArrayList<>();
 
     SystemUnderTest() throws Exception {
+        this(PostgresServer.shared());
+    }
+
+    /** On the given PostgreSQL (e.g. one of its own that the test stops). */
+    SystemUnderTest(PostgresServer postgres) throws Exception {
         Path root = Path.of(System.getProperty("byoc.root"));
         kafka = KafkaBroker.shared();
         kafka.createTopics(KafkaResource.TOPICS);
-        PostgresServer postgres = PostgresServer.shared();
         String database = postgres.createDatabase("byoc_system");
         aws = AwsStandIn.shared();
 

@@ -30,12 +30,35 @@ public final class PostgresServer {
     private final String user;
     private final List<String> databases = new ArrayList<>();
     private final Runnable stopServer;
+    private List<String> pauseCommand = List.of();
+    private List<String> resumeCommand = List.of();
 
     private PostgresServer(String host, int port, String user, Runnable stopServer) {
         this.host = host;
         this.port = port;
         this.user = user;
         this.stopServer = stopServer;
+    }
+
+    /**
+     * A server of its own, started from the local installation on a free port, that a test may
+     * stop and start again ({@link #pause()}, {@link #resume()}) to play a database outage.
+     * Empty when no installation is there (the test then has nothing to stop).
+     */
+    public static Optional<PostgresServer> ofItsOwn() {
+        Optional<PostgresServer> server = installationBin().map(PostgresServer::startLocal);
+        server.ifPresent(s -> Runtime.getRuntime().addShutdownHook(new Thread(s::close)));
+        return server;
+    }
+
+    /** Stops the server (fast shutdown: sessions are cut, as in a crash or failover); keeps its data and port. */
+    public void pause() {
+        run(pauseCommand);
+    }
+
+    /** Starts it again on the same port with the same data, and waits until it accepts connections. */
+    public void resume() {
+        run(resumeCommand);
     }
 
     public static synchronized PostgresServer shared() {
@@ -56,10 +79,6 @@ public final class PostgresServer {
 
     /** The URL the services take ({@code BYOC_DB_URL}): libpq's form, which the reactive client reads. */
     public String url(String database) {
-        return "postgresql://" + host + ":" + port + "/" + database;
-    }
-
-    public String reactiveUrl(String database) {
         return "postgresql://" + host + ":" + port + "/" + database;
     }
 
@@ -144,9 +163,10 @@ public final class PostgresServer {
                 run(List.of("chown", "-R", "postgres", dir.toString()));
             }
             run(concat(asUser, bin.resolve("initdb").toString(), "-D", data.toString(), "-A", "trust", "-U", "postgres"));
-            run(concat(asUser, bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("pg.log").toString(),
-                    "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir + " -c fsync=off -c synchronous_commit=off",
-                    "-w", "start"));
+            List<String> start = concat(asUser, bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
+                    dir.resolve("pg.log").toString(), "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir
+                            + " -c fsync=off -c synchronous_commit=off", "-w", "start");
+            run(start);
             Runnable stop = () -> {
                 try {
                     run(concat(asUser, bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "stop"));
@@ -154,7 +174,11 @@ public final class PostgresServer {
                     // best effort at JVM exit
                 }
             };
-            return new PostgresServer("127.0.0.1", port, "postgres", stop);
+            PostgresServer server = new PostgresServer("127.0.0.1", port, "postgres", stop);
+            server.resumeCommand = start;
+            server.pauseCommand = concat(asUser, bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "fast",
+                    "-w", "stop");
+            return server;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

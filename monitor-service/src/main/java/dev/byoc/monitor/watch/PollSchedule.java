@@ -7,7 +7,10 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
 
-/** When the poller next looks at a cluster: runtime state beside the watch list, not part of the projection. */
+/**
+ * When the poller next looks at a cluster: runtime state beside the watch list, not part of the
+ * projection. Written by an upsert ({@link WatchList#schedule}), read joined with the watch list.
+ */
 @Entity
 @Table(name = "poll_schedule")
 public class PollSchedule {
@@ -16,11 +19,4 @@ public class PollSchedule {
     public UUID clusterId;
     @Column(name = "next_poll_at")
     public Instant nextPollAt;
-
-    public static PollSchedule of(UUID clusterId, Instant nextPollAt) {
-        PollSchedule schedule = new PollSchedule();
-        schedule.clusterId = clusterId;
-        schedule.nextPollAt = nextPollAt;
-        return schedule;
-    }
 }

@@ -28,9 +28,16 @@ public class WatchList implements PanacheRepositoryBase<PollSchedule, UUID> {
     private static final List<String> POLLED = List.of(ClusterStatus.PENDING.wire(), ClusterStatus.RUNNING.wire(),
             ClusterStatus.FAILED.wire());
 
-    /** When the poller should next look at a cluster. */
+    /**
+     * When the poller should next look at a cluster. An upsert, not {@code merge}: the poller and the
+     * live path (a cluster just validated) may schedule the same cluster at once, and merge's
+     * select-then-insert would lose that race with a unique violation.
+     */
     public Uni<Void> schedule(UUID clusterId, Instant nextPollAt) {
-        return getSession().chain(session -> session.merge(PollSchedule.of(clusterId, nextPollAt))).replaceWithVoid();
+        return getSession().chain(session -> Sql.execute(session, "insert into poll_schedule (cluster_id, next_poll_at) "
+                + "values (cast(cast(:id as text) as uuid), cast(cast(:at as text) as timestamptz)) "
+                + "on conflict (cluster_id) do update set next_poll_at = excluded.next_poll_at",
+                Map.of("id", Sql.uuid(clusterId), "at", Sql.timestamp(nextPollAt)))).replaceWithVoid();
     }
 
     /** Every cluster in the given partitions (what one replica watches). */

@@ -10,7 +10,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.sql.SQLException;
+import dev.byoc.support.db.Transactions;
+import io.smallrye.mutiny.Uni;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -35,38 +36,45 @@ public class AdminResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response createUser(NewUser request) throws SQLException {
+    public Uni<Response> createUser(NewUser request) {
         requireAdmin();
         if (request == null || request.username() == null || !USERNAME.matcher(request.username()).matches()) {
             throw ProblemException.invalid(List.of(new Violation("username",
                     "username must be 1-63 lower-case letters, digits, '.', '_' or '-'")));
         }
-        if (!users.create(request.username(), Boolean.TRUE.equals(request.admin()))) {
-            throw ProblemException.conflict("user '" + request.username() + "' already exists");
-        }
-        return Response.status(201).entity(Map.of("username", request.username(),
-                "admin", Boolean.TRUE.equals(request.admin()))).build();
+        boolean admin = Boolean.TRUE.equals(request.admin());
+        return Transactions.inTransaction(session -> users.create(request.username(), admin)).map(created -> {
+            if (!created) {
+                throw ProblemException.conflict("user '" + request.username() + "' already exists");
+            }
+            return Response.status(201).entity(Map.of("username", request.username(), "admin", admin)).build();
+        });
     }
 
     @POST
     @Path("{username}/keys")
-    public Response issueKey(@PathParam("username") String username) throws SQLException {
+    public Uni<Response> issueKey(@PathParam("username") String username) {
         requireAdmin();
-        users.byName(username).orElseThrow(() -> ProblemException.notFound("no user '" + username + "'"));
         String key = ApiKeys.newKey();
-        UUID id = users.addKey(username, ApiKeys.hash(key), ApiKeys.hint(key));
-        return Response.status(201).entity(Map.of("id", id, "username", username, "key", key,
-                "note", "store this key now: it is shown once and kept only as a hash")).build();
+        return Transactions.inTransaction(session -> users.byName(username).chain(user -> {
+            if (user.isEmpty()) {
+                throw ProblemException.notFound("no user '" + username + "'");
+            }
+            return users.addKey(username, ApiKeys.hash(key), ApiKeys.hint(key));
+        })).map(id -> Response.status(201).entity(Map.of("id", id, "username", username, "key", key,
+                "note", "store this key now: it is shown once and kept only as a hash")).build());
     }
 
     @DELETE
     @Path("{username}/keys/{id}")
-    public Response revokeKey(@PathParam("username") String username, @PathParam("id") UUID id) throws SQLException {
+    public Uni<Response> revokeKey(@PathParam("username") String username, @PathParam("id") UUID id) {
         requireAdmin();
-        if (!users.revokeKey(username, id)) {
-            throw ProblemException.notFound("no active key " + id + " for user '" + username + "'");
-        }
-        return Response.noContent().build();
+        return Transactions.inTransaction(session -> users.revokeKey(username, id)).map(revoked -> {
+            if (!revoked) {
+                throw ProblemException.notFound("no active key " + id + " for user '" + username + "'");
+            }
+            return Response.noContent().build();
+        });
     }
 
     private void requireAdmin() {

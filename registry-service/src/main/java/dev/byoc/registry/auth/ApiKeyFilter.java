@@ -6,7 +6,8 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
+import dev.byoc.support.db.Transactions;
+import io.smallrye.mutiny.Uni;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -26,27 +27,29 @@ public class ApiKeyFilter {
         this.bootstrapKey = bootstrapKey.filter(k -> !k.isBlank());
     }
 
-    @ServerRequestFilter
-    public Optional<Response> authenticate(ContainerRequestContext request) throws SQLException {
+    @ServerRequestFilter(nonBlocking = true) // on the event loop, where the reactive session lives, even before a blocking resource
+    /** A null item lets the request through; a response ends it. */
+    public Uni<Response> authenticate(ContainerRequestContext request) {
         if (!request.getUriInfo().getPath().startsWith("/api/")) {
-            return Optional.empty();
+            return Uni.createFrom().nullItem();
         }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
-            return Optional.of(unauthorized("send your API key as 'Authorization: Bearer <key>' (byoc login stores it)"));
+            return Uni.createFrom().item(unauthorized("send your API key as 'Authorization: Bearer <key>' (byoc login stores it)"));
         }
         String key = header.substring(7).trim();
         if (bootstrapKey.isPresent() && MessageDigest.isEqual(
                 bootstrapKey.get().getBytes(StandardCharsets.UTF_8), key.getBytes(StandardCharsets.UTF_8))) {
             currentUser.set(BOOTSTRAP_ADMIN, true);
-            return Optional.empty();
+            return Uni.createFrom().nullItem();
         }
-        Optional<UserRepository.User> user = users.byKeyHash(ApiKeys.hash(key));
-        if (user.isEmpty()) {
-            return Optional.of(unauthorized("the API key is unknown or revoked; ask an admin for a new one"));
-        }
-        currentUser.set(user.get().username(), user.get().admin());
-        return Optional.empty();
+        return Transactions.inSession(session -> users.byKeyHash(ApiKeys.hash(key))).map(user -> {
+            if (user.isEmpty()) {
+                return unauthorized("the API key is unknown or revoked; ask an admin for a new one");
+            }
+            currentUser.set(user.get().username(), user.get().admin());
+            return null;
+        });
     }
 
     private static Response unauthorized(String detail) {

@@ -11,7 +11,8 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.sql.SQLException;
+import dev.byoc.support.db.Transactions;
+import io.smallrye.mutiny.Uni;
 import java.util.List;
 import java.util.Map;
 
@@ -41,25 +42,30 @@ public class ClusterContextResource {
 
     @GET
     @Path("cluster-context")
-    public Map<String, Object> get() throws SQLException {
-        var context = users.byName(user.username()).map(UserRepository.User::clusterContext).orElse(null);
-        if (context == null) {
-            throw ProblemException.notFound("no cluster context set; use PUT with {\"cluster\": \"<name>\"}");
-        }
-        ClusterRow row = clusters.byId(context).filter(r -> !r.released())
-                .orElseThrow(() -> ProblemException.notFound("the context cluster was deleted; set another one"));
-        return Map.of("cluster", row.name(), "id", row.id());
+    public Uni<Map<String, Object>> get() {
+        return Transactions.inSession(session -> users.byName(user.username()).chain(found -> {
+            var context = found.map(UserRepository.User::clusterContext).orElse(null);
+            if (context == null) {
+                throw ProblemException.notFound("no cluster context set; use PUT with {\"cluster\": \"<name>\"}");
+            }
+            return clusters.byId(context);
+        })).map(cluster -> {
+            ClusterRow row = cluster.filter(r -> !r.released())
+                    .orElseThrow(() -> ProblemException.notFound("the context cluster was deleted; set another one"));
+            return Map.<String, Object>of("cluster", row.name(), "id", row.id());
+        });
     }
 
     @PUT
     @Path("cluster-context")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Map<String, Object> set(ContextRequest request) throws SQLException {
+    public Uni<Map<String, Object>> set(ContextRequest request) {
         if (request == null || request.cluster() == null || request.cluster().isBlank()) {
             throw ProblemException.invalid(List.of(new Violation("cluster", "give the cluster name")));
         }
-        ClusterRow row = service.live(user.username(), request.cluster());
-        users.setClusterContext(user.username(), row.id());
-        return Map.of("cluster", row.name(), "id", row.id());
+        String username = user.username();
+        return Transactions.inTransaction(session -> service.live(username, request.cluster())
+                .call(row -> users.setClusterContext(username, row.id())))
+                .map(row -> Map.<String, Object>of("cluster", row.name(), "id", row.id()));
     }
 }

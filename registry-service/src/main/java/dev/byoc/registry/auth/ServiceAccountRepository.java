@@ -1,16 +1,13 @@
 package dev.byoc.registry.auth;
 
-import io.agroal.api.AgroalDataSource;
+import dev.byoc.contracts.Json;
+import dev.byoc.support.db.Sql;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
+import java.util.Map;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,67 +31,40 @@ public class ServiceAccountRepository {
         }
     }
 
-    private static final String COLUMNS = "name, key_id, acting_users, created_at, revoked_at";
+    /** acting_users travels as JSON text: no array type inference between the driver and PostgreSQL */
+    private static final String COLUMNS = "name, key_id, array_to_json(acting_users)::text, created_at, revoked_at";
 
-    private final AgroalDataSource dataSource;
-
-    ServiceAccountRepository(AgroalDataSource dataSource) {
-        this.dataSource = dataSource;
+    /** In the caller's session. @return the account, or empty when a live account of that name exists already */
+    public Uni<Optional<Account>> create(String name, String keyId, List<String> actingUsers) {
+        return Panache.getSession().chain(session -> Sql.rows(session, "insert into service_accounts (name, key_id, "
+                + "acting_users) values (:name, :keyId, array(select json_array_elements_text(cast(cast(:users as text) "
+                + "as json)))) on conflict (name) where revoked_at is null do nothing returning " + COLUMNS,
+                Map.of("name", name, "keyId", keyId, "users", Json.write(actingUsers))))
+                .map(rows -> rows.stream().findFirst().map(ServiceAccountRepository::account));
     }
 
-    /** @return the account, or empty when a live account of that name exists already */
-    public Optional<Account> create(String name, String keyId, List<String> actingUsers) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("insert into service_accounts (name, key_id, acting_users) "
-                        + "values (?, ?, ?) on conflict (name) where revoked_at is null do nothing returning " + COLUMNS)) {
-            s.setString(1, name);
-            s.setString(2, keyId);
-            s.setArray(3, c.createArrayOf("text", actingUsers.toArray(String[]::new)));
-            try (ResultSet r = s.executeQuery()) {
-                return r.next() ? Optional.of(account(r)) : Optional.empty();
-            }
-        }
-    }
-
-    public List<Account> list(boolean includeRevoked) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("select " + COLUMNS + " from service_accounts"
-                        + (includeRevoked ? "" : " where revoked_at is null") + " order by name, created_at")) {
-            List<Account> accounts = new ArrayList<>();
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    accounts.add(account(r));
-                }
-            }
-            return accounts;
-        }
+    public Uni<List<Account>> list(boolean includeRevoked) {
+        return Panache.getSession().chain(session -> Sql.rows(session, "select " + COLUMNS + " from service_accounts"
+                + (includeRevoked ? "" : " where revoked_at is null") + " order by name, created_at", Map.of()))
+                .map(rows -> rows.stream().map(ServiceAccountRepository::account).toList());
     }
 
     /** The account of a key id, revoked or not. */
-    public Optional<Account> byKeyId(String keyId) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("select " + COLUMNS + " from service_accounts where key_id = ?")) {
-            s.setString(1, keyId);
-            try (ResultSet r = s.executeQuery()) {
-                return r.next() ? Optional.of(account(r)) : Optional.empty();
-            }
-        }
+    public Uni<Optional<Account>> byKeyId(String keyId) {
+        return Panache.getSession().chain(session -> Sql.rows(session, "select " + COLUMNS
+                + " from service_accounts where key_id = :keyId", Map.of("keyId", keyId)))
+                .map(rows -> rows.stream().findFirst().map(ServiceAccountRepository::account));
     }
 
     /** @return false when no live account has that name */
-    public boolean revoke(String name) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement(
-                        "update service_accounts set revoked_at = now() where name = ? and revoked_at is null")) {
-            s.setString(1, name);
-            return s.executeUpdate() == 1;
-        }
+    public Uni<Boolean> revoke(String name) {
+        return Panache.getSession().chain(session -> Sql.execute(session,
+                "update service_accounts set revoked_at = now() where name = :name and revoked_at is null",
+                Map.of("name", name))).map(updated -> updated == 1);
     }
 
-    private static Account account(ResultSet r) throws SQLException {
-        Array users = r.getArray(3);
-        Timestamp revoked = r.getTimestamp(5);
-        return new Account(r.getString(1), r.getString(2), List.copyOf(Arrays.asList((String[]) users.getArray())),
-                r.getTimestamp(4).toInstant(), revoked == null ? null : revoked.toInstant());
+    private static Account account(Object[] r) {
+        return new Account(Sql.text(r[0]), Sql.text(r[1]), List.of(Json.read(Sql.text(r[2]), String[].class)),
+                Sql.instant(r[3]), Sql.instant(r[4]));
     }
 }

@@ -15,7 +15,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.sql.SQLException;
+import dev.byoc.support.db.Transactions;
+import io.smallrye.mutiny.Uni;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -53,7 +54,7 @@ public class ServiceAccountResource {
     /** Takes the raw body so every broken field is reported with its path (duplicate keys included). */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(String body) throws SQLException {
+    public Uni<Response> create(String body) {
         requireAdmin();
         JsonNode request;
         try {
@@ -82,33 +83,39 @@ public class ServiceAccountResource {
             throw ProblemException.invalid(violations);
         }
         String keyId = ServiceAccounts.newKeyId();
-        ServiceAccountRepository.Account account = accounts.create(name, keyId, actingUsers)
-                .orElseThrow(() -> ProblemException.conflict("a service account named '" + name + "' already exists; "
-                        + "revoke it first (DELETE /api/v1/admin/service-accounts/" + name + ") or choose another name"));
-        LOG.infof("service account %s (key %s) created by %s", name, keyId, currentUser.username());
-        Map<String, Object> answer = representation(account);
-        answer.put("secret", keys.secretOf(keyId));
-        answer.put("note", "store this secret now: it is shown once. Sign each command with it: "
-                + "byoc-key-id: " + keyId + ", byoc-signature: v1,<base64 HMAC-SHA256(secret, ce_id.ce_type.value)>");
-        return Response.status(201).entity(answer).build();
+        String admin = currentUser.username();
+        return Transactions.inTransaction(session -> accounts.create(name, keyId, actingUsers)).map(created -> {
+            ServiceAccountRepository.Account account = created.orElseThrow(() -> ProblemException.conflict(
+                    "a service account named '" + name + "' already exists; revoke it first (DELETE "
+                            + "/api/v1/admin/service-accounts/" + name + ") or choose another name"));
+            LOG.infof("service account %s (key %s) created by %s", name, keyId, admin);
+            Map<String, Object> answer = representation(account);
+            answer.put("secret", keys.secretOf(keyId));
+            answer.put("note", "store this secret now: it is shown once. Sign each command with it: "
+                    + "byoc-key-id: " + keyId + ", byoc-signature: v1,<base64 HMAC-SHA256(secret, ce_id.ce_type.value)>");
+            return Response.status(201).entity(answer).build();
+        });
     }
 
     @GET
-    public Map<String, Object> list(@QueryParam("includeRevoked") @DefaultValue("false") boolean includeRevoked)
-            throws SQLException {
+    public Uni<Map<String, Object>> list(@QueryParam("includeRevoked") @DefaultValue("false") boolean includeRevoked) {
         requireAdmin();
-        return Map.of("items", accounts.list(includeRevoked).stream().map(ServiceAccountResource::representation).toList());
+        return Transactions.inSession(session -> accounts.list(includeRevoked)).map(list -> Map.<String, Object>of("items",
+                list.stream().map(ServiceAccountResource::representation).toList()));
     }
 
     @DELETE
     @Path("{name}")
-    public Response revoke(@PathParam("name") String name) throws SQLException {
+    public Uni<Response> revoke(@PathParam("name") String name) {
         requireAdmin();
-        if (!accounts.revoke(name)) {
-            throw ProblemException.notFound("no live service account '" + name + "'");
-        }
-        LOG.infof("service account %s revoked by %s", name, currentUser.username());
-        return Response.noContent().build();
+        String admin = currentUser.username();
+        return Transactions.inTransaction(session -> accounts.revoke(name)).map(revoked -> {
+            if (!revoked) {
+                throw ProblemException.notFound("no live service account '" + name + "'");
+            }
+            LOG.infof("service account %s revoked by %s", name, admin);
+            return Response.noContent().build();
+        });
     }
 
     /** {@code "*"}, or a non-empty list of distinct user names. */

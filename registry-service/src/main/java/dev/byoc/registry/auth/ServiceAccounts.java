@@ -4,7 +4,7 @@ import dev.byoc.contracts.envelope.CommandSignatures;
 import dev.byoc.registry.tenant.TenantConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
-import java.sql.SQLException;
+import io.smallrye.mutiny.Uni;
 import java.util.HexFormat;
 import java.util.Optional;
 
@@ -48,34 +48,43 @@ public class ServiceAccounts {
         return CommandSignatures.accountSecret(platformSecret, keyId);
     }
 
-    public Verdict authenticate(String ceId, String ceType, byte[] value, String keyId, String signature) throws SQLException {
+    /** In the caller's session. */
+    public Uni<Verdict> authenticate(String ceId, String ceType, byte[] value, String keyId, String signature) {
         boolean noKey = keyId == null || keyId.isBlank();
         boolean noSignature = signature == null || signature.isBlank();
         if (noKey && noSignature) {
-            return new Refused("the command is not signed: send the headers " + CommandSignatures.KEY_ID_HEADER + " and "
+            return refused("the command is not signed: send the headers " + CommandSignatures.KEY_ID_HEADER + " and "
                     + CommandSignatures.SIGNATURE_HEADER + " (v1,<base64 HMAC-SHA256(secret, ce_id.ce_type.value)>) of a "
                     + "service account an admin created (POST /api/v1/admin/service-accounts); see contracts/README.md, "
                     + "Signed commands");
         }
         if (noKey) {
-            return new Refused("no " + CommandSignatures.KEY_ID_HEADER + " header: send the key id of the service account "
+            return refused("no " + CommandSignatures.KEY_ID_HEADER + " header: send the key id of the service account "
                     + "that signed the command");
         }
         if (noSignature) {
-            return new Refused("no " + CommandSignatures.SIGNATURE_HEADER + " header: sign the command with the service "
+            return refused("no " + CommandSignatures.SIGNATURE_HEADER + " header: sign the command with the service "
                     + "account's secret, v1,<base64 HMAC-SHA256(secret, ce_id.ce_type.value)>");
         }
-        Optional<ServiceAccountRepository.Account> account = accounts.byKeyId(keyId.trim());
+        return accounts.byKeyId(keyId.trim()).map(account -> verdict(account, ceId, ceType, value, signature.trim()));
+    }
+
+    private Verdict verdict(Optional<ServiceAccountRepository.Account> account, String ceId, String ceType, byte[] value,
+            String signature) {
         if (account.isEmpty() || account.get().revoked()) {
             return new Refused("the " + CommandSignatures.KEY_ID_HEADER + " is unknown or revoked; ask an admin for a "
                     + "service account (POST /api/v1/admin/service-accounts)");
         }
-        return switch (CommandSignatures.check(secretOf(account.get().keyId()), ceId, ceType, value, signature.trim())) {
+        return switch (CommandSignatures.check(secretOf(account.get().keyId()), ceId, ceType, value, signature)) {
             case VALID -> new Authenticated(account.get());
             case MALFORMED -> new Refused(CommandSignatures.SIGNATURE_HEADER + " must be v1,<base64 HMAC-SHA256(secret, "
                     + "ce_id.ce_type.value)>");
             case MISMATCH -> new Refused("the signature does not match: sign ce_id + \".\" + ce_type + \".\" + the value "
                     + "bytes exactly as produced, with the secret of the key id you send");
         };
+    }
+
+    private static Uni<Verdict> refused(String message) {
+        return Uni.createFrom().item(new Refused(message));
     }
 }

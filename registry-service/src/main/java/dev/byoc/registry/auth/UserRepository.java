@@ -1,85 +1,65 @@
 package dev.byoc.registry.auth;
 
-import io.agroal.api.AgroalDataSource;
+import dev.byoc.support.db.Sql;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+/** Users ({@link AppUser}) and their API keys ({@link ApiKey}). Calls join the caller's session. */
 @ApplicationScoped
-public class UserRepository {
+public class UserRepository implements PanacheRepositoryBase<AppUser, String> {
     public record User(String username, boolean admin, UUID clusterContext) {
+        static User of(AppUser user) {
+            return new User(user.username, user.admin, user.clusterContext);
+        }
     }
 
-    private final AgroalDataSource dataSource;
-
-    UserRepository(AgroalDataSource dataSource) {
-        this.dataSource = dataSource;
+    public Uni<Optional<User>> byKeyHash(String hash) {
+        return getSession().chain(session -> session.createSelectionQuery(
+                "select u from AppUser u, ApiKey k where k.username = u.username and k.keyHash = :hash "
+                        + "and k.revokedAt is null", AppUser.class).setParameter("hash", hash).getSingleResultOrNull())
+                .map(user -> Optional.ofNullable(user).map(User::of));
     }
 
-    public Optional<User> byKeyHash(String hash) throws SQLException {
-        return one("select u.username, u.admin, u.cluster_context from api_keys k join users u on u.username = k.username "
-                + "where k.key_hash = ? and k.revoked_at is null", hash);
-    }
-
-    public Optional<User> byName(String username) throws SQLException {
-        return one("select username, admin, cluster_context from users where username = ?", username);
+    public Uni<Optional<User>> byName(String username) {
+        return findById(username).map(user -> Optional.ofNullable(user).map(User::of));
     }
 
     /** True when created, false when the user already existed. */
-    public boolean create(String username, boolean admin) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement(
-                        "insert into users (username, admin) values (?, ?) on conflict (username) do nothing")) {
-            s.setString(1, username);
-            s.setBoolean(2, admin);
-            return s.executeUpdate() == 1;
-        }
+    public Uni<Boolean> create(String username, boolean admin) {
+        return getSession().chain(session -> Sql.execute(session,
+                "insert into users (username, admin) values (:username, :admin) on conflict (username) do nothing",
+                Map.of("username", username, "admin", admin))).map(inserted -> inserted == 1);
     }
 
-    public UUID addKey(String username, String hash, String hint) throws SQLException {
-        UUID id = UUID.randomUUID();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement(
-                        "insert into api_keys (id, username, key_hash, key_hint) values (?, ?, ?, ?)")) {
-            s.setObject(1, id);
-            s.setString(2, username);
-            s.setString(3, hash);
-            s.setString(4, hint);
-            s.executeUpdate();
-        }
-        return id;
+    public Uni<UUID> addKey(String username, String hash, String hint) {
+        ApiKey key = new ApiKey();
+        key.id = UUID.randomUUID();
+        key.username = username;
+        key.keyHash = hash;
+        key.keyHint = hint;
+        return getSession().chain(session -> session.persist(key)).replaceWith(key.id);
     }
 
-    public boolean revokeKey(String username, UUID keyId) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement(
-                        "update api_keys set revoked_at = now() where id = ? and username = ? and revoked_at is null")) {
-            s.setObject(1, keyId);
-            s.setString(2, username);
-            return s.executeUpdate() == 1;
-        }
-    }
-
-    public void setClusterContext(String username, UUID clusterId) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("update users set cluster_context = ? where username = ?")) {
-            s.setObject(1, clusterId);
-            s.setString(2, username);
-            s.executeUpdate();
-        }
-    }
-
-    private Optional<User> one(String sql, String param) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, param);
-            try (ResultSet r = s.executeQuery()) {
-                return r.next() ? Optional.of(new User(r.getString(1), r.getBoolean(2), r.getObject(3, UUID.class)))
-                        : Optional.empty();
+    public Uni<Boolean> revokeKey(String username, UUID keyId) {
+        return getSession().chain(session -> session.find(ApiKey.class, keyId)).map(key -> {
+            if (key == null || !key.username.equals(username) || key.revokedAt != null) {
+                return false;
             }
-        }
+            key.revokedAt = Instant.now();
+            return true;
+        });
+    }
+
+    public Uni<Void> setClusterContext(String username, UUID clusterId) {
+        return findById(username).invoke(user -> {
+            if (user != null) {
+                user.clusterContext = clusterId;
+            }
+        }).replaceWithVoid();
     }
 }

@@ -2,24 +2,23 @@ package dev.byoc.registry.cluster;
 
 import dev.byoc.contracts.Json;
 import dev.byoc.contracts.event.ClusterSpec;
-import io.agroal.api.AgroalDataSource;
+import dev.byoc.support.db.Sql;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The write model and its join with the projection. Calls join the caller's transaction. */
+/**
+ * The write model ({@link Cluster}, a Panache repository) and its join with the projection. Calls
+ * join the caller's session and transaction; reads flush first, so a caller reads its own writes.
+ */
 @ApplicationScoped
-public class ClusterRepository {
-    /** Unique-violation SQLState: the name is taken. */
-    public static final String UNIQUE_VIOLATION = "23505";
+public class ClusterRepository implements PanacheRepositoryBase<Cluster, UUID> {
 
     /**
      * Status as the caller must see it right after their own write (read-your-writes): a delete
@@ -41,115 +40,83 @@ public class ClusterRepository {
                    and v.version = (select live_version from projections where name = 'cluster-view')
             """;
 
-    private final AgroalDataSource dataSource;
-
-    ClusterRepository(AgroalDataSource dataSource) {
-        this.dataSource = dataSource;
+    public Uni<Void> insert(UUID id, String name, String owner, ClusterSpec spec, Instant now) {
+        Cluster cluster = new Cluster();
+        cluster.id = id;
+        cluster.name = name;
+        cluster.owner = owner;
+        cluster.spec = Json.write(spec);
+        cluster.createdAt = now;
+        cluster.updatedAt = now;
+        // flushed at once: a name taken by the owner's live cluster fails here, as a unique violation
+        return persistAndFlush(cluster).replaceWithVoid();
     }
 
-    public void insert(UUID id, String name, String owner, ClusterSpec spec, Instant now) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("insert into clusters (id, name, owner, spec, created_at, updated_at) "
-                        + "values (?, ?, ?, ?::jsonb, ?, ?)")) {
-            s.setObject(1, id);
-            s.setString(2, name);
-            s.setString(3, owner);
-            s.setString(4, Json.write(spec));
-            s.setTimestamp(5, Timestamp.from(now));
-            s.setTimestamp(6, Timestamp.from(now));
-            s.executeUpdate();
-        }
+    public Uni<Void> updateSpec(UUID id, ClusterSpec spec, Instant now) {
+        return findById(id).invoke(cluster -> {
+            cluster.spec = Json.write(spec);
+            cluster.updatedAt = now;
+        }).replaceWithVoid();
     }
 
-    public void updateSpec(UUID id, ClusterSpec spec, Instant now) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("update clusters set spec = ?::jsonb, updated_at = ? where id = ?")) {
-            s.setString(1, Json.write(spec));
-            s.setTimestamp(2, Timestamp.from(now));
-            s.setObject(3, id);
-            s.executeUpdate();
-        }
-    }
-
-    public void markDeleting(UUID id, boolean force, Instant now) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("update clusters set deleting_at = ?, updated_at = ?, "
-                        + "force_deleted = ?, released_at = case when ? then ? else released_at end where id = ?")) {
-            s.setTimestamp(1, Timestamp.from(now));
-            s.setTimestamp(2, Timestamp.from(now));
-            s.setBoolean(3, force);
-            s.setBoolean(4, force);
-            s.setTimestamp(5, Timestamp.from(now));
-            s.setObject(6, id);
-            s.executeUpdate();
-        }
+    public Uni<Void> markDeleting(UUID id, boolean force, Instant now) {
+        return findById(id).invoke(cluster -> {
+            cluster.deletingAt = now;
+            cluster.updatedAt = now;
+            cluster.forceDeleted = force;
+            if (force) {
+                cluster.releasedAt = now;
+            }
+        }).replaceWithVoid();
     }
 
     /** The owner's cluster by name: the live one, else the most recently deleted one. */
-    public Optional<ClusterRow> byName(String owner, String name) throws SQLException {
-        List<ClusterRow> rows = query(SELECT + " where c.owner = ? and c.name = ? order by (c.released_at is null) desc, "
-                + "c.created_at desc limit 1", owner, name);
-        return rows.stream().findFirst();
+    public Uni<Optional<ClusterRow>> byName(String owner, String name) {
+        return query(SELECT + " where c.owner = :owner and c.name = :name order by (c.released_at is null) desc, "
+                + "c.created_at desc limit 1", Map.of("owner", owner, "name", name)).map(rows -> rows.stream().findFirst());
     }
 
-    public Optional<ClusterRow> byId(UUID id) throws SQLException {
-        return query(SELECT + " where c.id = ?", id).stream().findFirst();
+    public Uni<Optional<ClusterRow>> byId(UUID id) {
+        return query(SELECT + " where c.id = cast(cast(:id as text) as uuid)", Map.of("id", Sql.uuid(id)))
+                .map(rows -> rows.stream().findFirst());
     }
 
     /** Newest first; keyset pagination on (created_at, id) so concurrent inserts never shift a page. */
-    public List<ClusterRow> list(String owner, boolean includeDeleted, String status, Instant afterCreated, UUID afterId,
-            int limit) throws SQLException {
-        StringBuilder sql = new StringBuilder("select * from (" + SELECT + " where c.owner = ?");
-        List<Object> params = new ArrayList<>(List.of(owner));
+    public Uni<List<ClusterRow>> list(String owner, boolean includeDeleted, String status, Instant afterCreated,
+            UUID afterId, int limit) {
+        StringBuilder sql = new StringBuilder("select * from (" + SELECT + " where c.owner = :owner");
+        Map<String, Object> parameters = new HashMap<>(Map.of("owner", owner, "limit", limit));
         if (!includeDeleted) {
             sql.append(" and c.released_at is null");
         }
         if (afterCreated != null) {
-            sql.append(" and (c.created_at, c.id) < (?, ?)");
-            params.add(Timestamp.from(afterCreated));
-            params.add(afterId);
+            sql.append(" and (c.created_at, c.id) < (cast(cast(:afterCreated as text) as timestamptz), "
+                    + "cast(cast(:afterId as text) as uuid))");
+            parameters.put("afterCreated", Sql.timestamp(afterCreated));
+            parameters.put("afterId", Sql.uuid(afterId));
         }
         sql.append(") rows");
         if (status != null) {
-            sql.append(" where status = ?");
-            params.add(status);
+            sql.append(" where status = :status");
+            parameters.put("status", status);
         }
-        sql.append(" order by created_at desc, id desc limit ?");
-        params.add(limit);
-        return query(sql.toString(), params.toArray());
+        sql.append(" order by created_at desc, id desc limit :limit");
+        return query(sql.toString(), parameters);
     }
 
     /** Names of the owner's live clusters, for "did you mean". */
-    public List<String> names(String owner) throws SQLException {
-        List<String> names = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("select name from clusters where owner = ? and released_at is null")) {
-            s.setString(1, owner);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    names.add(r.getString(1));
-                }
-            }
-        }
-        return names;
+    public Uni<List<String>> names(String owner) {
+        return getSession().chain(session -> Sql.column(session,
+                "select name from clusters where owner = :owner and released_at is null", Map.of("owner", owner),
+                String.class));
     }
 
-    private List<ClusterRow> query(String sql, Object... params) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                s.setObject(i + 1, params[i]);
-            }
-            List<ClusterRow> rows = new ArrayList<>();
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    rows.add(new ClusterRow(r.getObject(1, UUID.class), r.getString(2), r.getString(3),
-                            Json.read(r.getString(4), ClusterSpec.class), r.getString(7), r.getString(8),
-                            tree(r.getString(9)), tree(r.getString(10)), r.getTimestamp(5).toInstant(),
-                            r.getTimestamp(6).toInstant(), r.getBoolean(11)));
-                }
-            }
-            return rows;
-        }
+    private Uni<List<ClusterRow>> query(String sql, Map<String, Object> parameters) {
+        return getSession().chain(session -> session.flush().chain(() -> Sql.rows(session, sql, parameters)))
+                .map(rows -> rows.stream().map(r -> new ClusterRow(Sql.uuidOf(r[0]), Sql.text(r[1]), Sql.text(r[2]),
+                        Json.read(Sql.text(r[3]), ClusterSpec.class), Sql.text(r[6]), Sql.text(r[7]),
+                        tree(Sql.text(r[8])), tree(Sql.text(r[9])), Sql.instant(r[4]), Sql.instant(r[5]),
+                        Boolean.TRUE.equals(r[10]))).toList());
     }
 
     private static com.fasterxml.jackson.databind.JsonNode tree(String json) {

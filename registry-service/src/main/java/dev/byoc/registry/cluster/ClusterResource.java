@@ -23,7 +23,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Context;
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
+import dev.byoc.support.db.Transactions;
+import io.smallrye.mutiny.Uni;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -57,23 +58,24 @@ public class ClusterResource {
     /** Takes the raw body so duplicate keys are caught before any tree is built. */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response register(String body, @QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
-            @Context UriInfo uri) throws SQLException {
+    public Uni<Response> register(String body, @QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
+            @Context UriInfo uri) {
         GridClusterRequest.Parsed request = service.validate(user.username(),
                 GridClusterRequest.parse(body == null ? "" : body));
+        String hint = externalIdHint();
         if (dryRun) {
-            return Response.ok(Map.of("valid", true, "dryRun", true, "name", request.name(),
-                    "spec", GridClusterRequest.toGrid(null, request.spec(), externalIdHint()).get("spec"))).build();
+            return Uni.createFrom().item(Response.ok(Map.of("valid", true, "dryRun", true, "name", request.name(),
+                    "spec", GridClusterRequest.toGrid(null, request.spec(), hint).get("spec"))).build());
         }
-        ClusterRow row = service.register(user.username(), request, EventIds.random());
-        return Response.created(uri.getAbsolutePathBuilder().path(row.name()).build())
-                .entity(ClusterRepresentation.of(row, externalIdHint())).build();
+        var location = uri.getAbsolutePathBuilder().path(request.name()).build();
+        return service.register(user.username(), request, EventIds.random())
+                .map(row -> Response.created(location).entity(ClusterRepresentation.of(row, hint)).build());
     }
 
     @GET
-    public Map<String, Object> list(@QueryParam("includeDeleted") @DefaultValue("false") boolean includeDeleted,
+    public Uni<Map<String, Object>> list(@QueryParam("includeDeleted") @DefaultValue("false") boolean includeDeleted,
             @QueryParam("status") String status, @QueryParam("limit") @DefaultValue("50") int limit,
-            @QueryParam("after") String after) throws SQLException {
+            @QueryParam("after") String after) {
         if (status != null && !STATUSES.contains(status)) {
             throw ProblemException.invalid(List.of(new Violation("status", "status must be one of " + STATUSES)));
         }
@@ -92,10 +94,16 @@ public class ClusterResource {
             }
         }
         boolean withDeleted = includeDeleted || "deleted".equals(status);
-        List<ClusterRow> rows = clusters.list(user.username(), withDeleted, status, afterCreated, afterId, limit + 1);
+        String hint = externalIdHint();
+        Instant createdBefore = afterCreated;
+        UUID idBefore = afterId;
+        return Transactions.inSession(session -> clusters.list(user.username(), withDeleted, status, createdBefore, idBefore,
+                limit + 1)).map(rows -> page(rows, limit, hint));
+    }
+
+    private static Map<String, Object> page(List<ClusterRow> rows, int limit, String hint) {
         Map<String, Object> page = new LinkedHashMap<>();
         List<ClusterRow> items = rows.size() > limit ? rows.subList(0, limit) : rows;
-        String hint = externalIdHint();
         page.put("items", items.stream().map(row -> ClusterRepresentation.of(row, hint)).toList());
         if (rows.size() > limit) {
             ClusterRow last = items.get(items.size() - 1);
@@ -107,31 +115,36 @@ public class ClusterResource {
 
     @GET
     @Path("{name}")
-    public ClusterRepresentation get(@PathParam("name") String name) throws SQLException {
-        return ClusterRepresentation.of(clusters.byName(user.username(), name)
-                .orElseThrow(() -> service.notFound(user.username(), name)), externalIdHint());
+    public Uni<ClusterRepresentation> get(@PathParam("name") String name) {
+        String hint = externalIdHint();
+        return Transactions.inSession(session -> service.found(user.username(), name))
+                .map(row -> ClusterRepresentation.of(row, hint));
     }
 
     @PATCH
     @Path("{name}")
     @Consumes({"application/merge-patch+json", MediaType.APPLICATION_JSON})
-    public ClusterRepresentation edit(@PathParam("name") String name, String body) throws SQLException {
+    public Uni<ClusterRepresentation> edit(@PathParam("name") String name, String body) {
         JsonNode patch;
         try {
             patch = Json.mapper().readTree(body == null ? "" : body);
         } catch (Exception e) {
             throw ProblemException.invalid(List.of(new Violation("$", "not valid JSON")));
         }
-        return ClusterRepresentation.of(service.update(user.username(), name, patch, EventIds.random()), externalIdHint());
+        String hint = externalIdHint();
+        return service.update(user.username(), name, patch, EventIds.random()).map(row -> ClusterRepresentation.of(row, hint));
     }
 
     @DELETE
     @Path("{name}")
-    public Response delete(@PathParam("name") String name, @QueryParam("force") @DefaultValue("false") boolean force)
-            throws SQLException {
-        ClusterRow row = service.delete(user.username(), name, force, EventIds.random());
+    public Uni<Response> delete(@PathParam("name") String name, @QueryParam("force") @DefaultValue("false") boolean force) {
+        String hint = externalIdHint();
+        return service.delete(user.username(), name, force, EventIds.random()).map(row -> deleted(row, force, hint));
+    }
+
+    private static Response deleted(ClusterRow row, boolean force, String hint) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("cluster", ClusterRepresentation.of(row, externalIdHint()));
+        body.put("cluster", ClusterRepresentation.of(row, hint));
         body.put("message", force
                 ? "cluster record removed; --force does not delete any resources: the EKS cluster, bucket and role stay "
                         + "in your account (run terraform destroy to remove them)"

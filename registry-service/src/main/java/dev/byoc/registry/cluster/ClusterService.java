@@ -10,18 +10,21 @@ import dev.byoc.contracts.spec.Violation;
 import dev.byoc.registry.outbox.Outbox;
 import dev.byoc.registry.problem.ProblemException;
 import dev.byoc.registry.tenant.Tenants;
+import dev.byoc.support.db.DatabaseFaults;
+import dev.byoc.support.db.Transactions;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
  * The cluster commands, shared by the REST API and the command topic: validate with the contract
- * rules, change the write model and add the event to the outbox in one transaction. A rejected
- * command changes and publishes nothing.
+ * rules, change the write model and add the event to the outbox in one transaction (joining the
+ * caller's when there is one: the command topic records the command in the same commit). A
+ * rejected command changes and publishes nothing.
  */
 @ApplicationScoped
 public class ClusterService {
@@ -53,80 +56,78 @@ public class ClusterService {
     }
 
     /** @param eventId the requested event's id (derived from a command's ce_id, or random) */
-    @Transactional
-    public ClusterRow register(String owner, GridClusterRequest.Parsed request, String eventId) throws SQLException {
+    public Uni<ClusterRow> register(String owner, GridClusterRequest.Parsed request, String eventId) {
         List<Violation> refused = tenants.violations(owner, request);
         if (!refused.isEmpty()) {
-            throw ProblemException.invalid(refused);
+            return Uni.createFrom().failure(ProblemException.invalid(refused));
         }
         UUID id = UUID.randomUUID();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        try {
-            clusters.insert(id, request.name(), owner, request.spec(), now);
-        } catch (SQLException e) {
-            if (ClusterRepository.UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                // names are unique per owner: this is the caller's own cluster, never another user's
-                throw ProblemException.conflict("you already have a cluster named '" + request.name() + "'; "
-                        + "pick another name or delete that cluster first");
-            }
-            throw e;
-        }
-        outbox.add(eventId, id, new ClusterRequested(id, request.name(), owner, request.spec(), now));
-        return new ClusterRow(id, request.name(), owner, request.spec(), "queued", null, null, null, now, now, false);
+        return Transactions.inTransaction(session -> clusters.insert(id, request.name(), owner, request.spec(), now)
+                .onFailure(DatabaseFaults::isUniqueViolation).transform(taken ->
+                        // names are unique per owner: this is the caller's own cluster, never another user's
+                        ProblemException.conflict("you already have a cluster named '" + request.name() + "'; "
+                                + "pick another name or delete that cluster first"))
+                .chain(() -> outbox.add(eventId, id, new ClusterRequested(id, request.name(), owner, request.spec(), now)))
+                .replaceWith(new ClusterRow(id, request.name(), owner, request.spec(), "queued", null, null, null, now, now,
+                        false)));
     }
 
-    @Transactional
-    public ClusterRow update(String owner, String name, JsonNode patch, String eventId) throws SQLException {
-        ClusterRow cluster = live(owner, name);
-        if ("terminating".equals(cluster.status()) || "deleted".equals(cluster.status())) {
-            throw ProblemException.conflict("cluster '" + name + "' is " + cluster.status() + "; it can no longer be edited");
-        }
-        ClusterEdit.Result edit = ClusterEdit.apply(cluster.spec(), patch);
-        if (!edit.valid()) {
-            throw ProblemException.invalid(edit.violations());
-        }
-        if (edit.changed().isEmpty()) {
-            return cluster;
-        }
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        clusters.updateSpec(cluster.id(), edit.spec(), now);
-        outbox.add(eventId, cluster.id(), new ClusterUpdated(cluster.id(), name, owner, edit.spec(), edit.changed(), now));
-        return clusters.byId(cluster.id()).orElseThrow();
+    public Uni<ClusterRow> update(String owner, String name, JsonNode patch, String eventId) {
+        return Transactions.inTransaction(session -> live(owner, name).chain(cluster -> {
+            if ("terminating".equals(cluster.status()) || "deleted".equals(cluster.status())) {
+                throw ProblemException.conflict("cluster '" + name + "' is " + cluster.status()
+                        + "; it can no longer be edited");
+            }
+            ClusterEdit.Result edit = ClusterEdit.apply(cluster.spec(), patch);
+            if (!edit.valid()) {
+                throw ProblemException.invalid(edit.violations());
+            }
+            if (edit.changed().isEmpty()) {
+                return Uni.createFrom().item(cluster);
+            }
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            return clusters.updateSpec(cluster.id(), edit.spec(), now)
+                    .chain(() -> outbox.add(eventId, cluster.id(), new ClusterUpdated(cluster.id(), name, owner, edit.spec(),
+                            edit.changed(), now)))
+                    .chain(() -> clusters.byId(cluster.id())).map(Optional::orElseThrow);
+        }));
     }
 
     /** Deleting twice is harmless: the second call publishes nothing. */
-    @Transactional
-    public ClusterRow delete(String owner, String name, boolean force, String eventId) throws SQLException {
-        ClusterRow cluster = clusters.byName(owner, name).orElseThrow(() -> notFound(owner, name));
-        boolean alreadyDeleting = cluster.released() || "terminating".equals(cluster.status());
-        if (alreadyDeleting && !force) {
-            return cluster;
-        }
-        if (cluster.released()) {
-            return cluster;
-        }
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        clusters.markDeleting(cluster.id(), force, now);
-        outbox.add(eventId, cluster.id(), new ClusterDeleted(cluster.id(), name, owner, cluster.spec(), force, now));
-        return clusters.byId(cluster.id()).orElseThrow();
+    public Uni<ClusterRow> delete(String owner, String name, boolean force, String eventId) {
+        return Transactions.inTransaction(session -> found(owner, name).chain(cluster -> {
+            boolean alreadyDeleting = cluster.released() || "terminating".equals(cluster.status());
+            if ((alreadyDeleting && !force) || cluster.released()) {
+                return Uni.createFrom().item(cluster);
+            }
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            return clusters.markDeleting(cluster.id(), force, now)
+                    .chain(() -> outbox.add(eventId, cluster.id(), new ClusterDeleted(cluster.id(), name, owner,
+                            cluster.spec(), force, now)))
+                    .chain(() -> clusters.byId(cluster.id())).map(Optional::orElseThrow);
+        }));
     }
 
-    public ClusterRow live(String owner, String name) throws SQLException {
-        ClusterRow cluster = clusters.byName(owner, name).orElseThrow(() -> notFound(owner, name));
-        if (cluster.released()) {
-            throw notFound(owner, name);
-        }
-        return cluster;
+    /** The owner's cluster by name (the live one, else the last deleted one), or 404 with close names. */
+    public Uni<ClusterRow> found(String owner, String name) {
+        return clusters.byName(owner, name).chain(cluster -> cluster.isPresent() ? Uni.createFrom().item(cluster.get())
+                : notFound(owner, name).chain(notFound -> Uni.createFrom().failure(notFound)));
     }
 
-    public ProblemException notFound(String owner, String name) {
-        List<String> close;
-        try {
-            close = Names.closest(name, clusters.names(owner));
-        } catch (SQLException e) {
-            close = List.of();
-        }
-        return ProblemException.notFound("no cluster named '" + name + "'"
-                + (close.isEmpty() ? "" : "; did you mean " + String.join(", ", close) + "?"));
+    /** The owner's live cluster by name, or 404. In the caller's session. */
+    public Uni<ClusterRow> live(String owner, String name) {
+        return found(owner, name).chain(cluster -> cluster.released()
+                ? notFound(owner, name).chain(notFound -> Uni.createFrom().<ClusterRow>failure(notFound))
+                : Uni.createFrom().item(cluster));
+    }
+
+    public Uni<ProblemException> notFound(String owner, String name) {
+        return clusters.names(owner).onFailure().recoverWithItem(List.of())
+                .map(names -> {
+                    List<String> close = Names.closest(name, names);
+                    return ProblemException.notFound("no cluster named '" + name + "'"
+                            + (close.isEmpty() ? "" : "; did you mean " + String.join(", ", close) + "?"));
+                });
     }
 }

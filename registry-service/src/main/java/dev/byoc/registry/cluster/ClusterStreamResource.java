@@ -2,9 +2,11 @@ package dev.byoc.registry.cluster;
 
 import dev.byoc.contracts.Json;
 import dev.byoc.registry.auth.CurrentUser;
-import io.agroal.api.AgroalDataSource;
+import dev.byoc.support.db.Sql;
+import dev.byoc.support.db.Transactions;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -14,12 +16,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,15 +40,13 @@ public class ClusterStreamResource {
     private final ClusterRepository clusters;
     private final ClusterService service;
     private final CurrentUser user;
-    private final AgroalDataSource dataSource;
     private final Duration interval;
 
-    ClusterStreamResource(ClusterRepository clusters, ClusterService service, CurrentUser user, AgroalDataSource dataSource,
+    ClusterStreamResource(ClusterRepository clusters, ClusterService service, CurrentUser user,
             @ConfigProperty(name = "byoc.sse.check-interval") Duration interval) {
         this.clusters = clusters;
         this.service = service;
         this.user = user;
-        this.dataSource = dataSource;
         this.interval = interval;
     }
 
@@ -59,10 +54,10 @@ public class ClusterStreamResource {
     @Path("{name}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Blocking
-    public Multi<OutboundSseEvent> events(@PathParam("name") String name, @Context Sse sse) throws SQLException {
+    public Multi<OutboundSseEvent> events(@PathParam("name") String name, @Context Sse sse) {
         String owner = user.username();
-        ClusterRow first = clusters.byName(owner, name).orElseThrow(() -> service.notFound(owner, name));
-        UUID id = first.id();
+        // blocking endpoint: the first read and each tick's re-read wait for the reactive session
+        UUID id = Transactions.awaitOnContext(() -> Transactions.inSession(session -> service.found(owner, name))).id();
         AtomicReference<Map<String, Object>> last = new AtomicReference<>();
         long keepAliveEvery = Math.max(1, KEEP_ALIVE.toMillis() / interval.toMillis());
         return Multi.createFrom().ticks().startingAfter(Duration.ofMillis(1)).every(interval)
@@ -86,35 +81,32 @@ public class ClusterStreamResource {
     @GET
     @Path("{name}/history")
     @Produces(MediaType.APPLICATION_JSON)
-    public List<Map<String, Object>> history(@PathParam("name") String name) throws SQLException {
-        ClusterRow cluster = clusters.byName(user.username(), name)
-                .orElseThrow(() -> service.notFound(user.username(), name));
-        List<Map<String, Object>> events = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("select event_id, type, data::text, occurred_at, kafka_partition, "
-                        + "kafka_offset from cluster_history where cluster_id = ? order by kafka_partition, kafka_offset")) {
-            s.setObject(1, cluster.id());
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    Map<String, Object> event = new LinkedHashMap<>();
-                    event.put("id", r.getString(1));
-                    event.put("type", r.getString(2));
-                    event.put("data", Json.mapper().readTree(r.getString(3)));
-                    event.put("recordedAt", r.getTimestamp(4).toInstant());
-                    event.put("partition", r.getInt(5));
-                    event.put("offset", r.getLong(6));
-                    events.add(event);
-                }
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
+    public Uni<List<Map<String, Object>>> history(@PathParam("name") String name) {
+        return Transactions.inSession(session -> service.found(user.username(), name).chain(cluster -> Sql.rows(session,
+                "select cast(event_id as text), type, data::text, occurred_at, kafka_partition, kafka_offset "
+                        + "from cluster_history where cluster_id = cast(cast(:id as text) as uuid) "
+                        + "order by kafka_partition, kafka_offset", Map.of("id", Sql.uuid(cluster.id())))))
+                .map(rows -> rows.stream().map(ClusterStreamResource::historyEvent).toList());
+    }
+
+    private static Map<String, Object> historyEvent(Object[] r) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("id", Sql.text(r[0]));
+        event.put("type", Sql.text(r[1]));
+        try {
+            event.put("data", Json.mapper().readTree(Sql.text(r[2])));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
-        return events;
+        event.put("recordedAt", Sql.instant(r[3]));
+        event.put("partition", Sql.integer(r[4]));
+        event.put("offset", Sql.bigint(r[5]));
+        return event;
     }
 
     private Map<String, Object> snapshot(UUID id) {
         try {
-            return clusters.byId(id).map(row -> {
+            return Transactions.awaitOnContext(() -> Transactions.inSession(session -> clusters.byId(id))).map(row -> {
                 Map<String, Object> data = new LinkedHashMap<>();
                 data.put("id", row.id());
                 data.put("name", row.name());
@@ -125,7 +117,7 @@ public class ClusterStreamResource {
                 data.put("teardown", row.teardown());
                 return data;
             }).orElse(null);
-        } catch (SQLException e) {
+        } catch (RuntimeException e) {
             return null; // a database blip: try again on the next tick
         }
     }

@@ -13,7 +13,9 @@ import dev.byoc.registry.auth.ServiceAccountRepository;
 import dev.byoc.registry.auth.ServiceAccounts;
 import dev.byoc.registry.problem.ProblemException;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.reactive.messaging.annotations.Blocking;
+import dev.byoc.support.EventIntake;
+import dev.byoc.support.db.Transactions;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -29,7 +31,8 @@ import org.jboss.logging.Logger;
  * command must be signed by a live service account ({@link ServiceAccounts}; else command-rejected,
  * reason unauthenticated) that may act for its {@code actingUser} (else reason forbidden); only then
  * is it applied with the REST rules, a broken rule answered with command-rejected (reason invalid)
- * carrying the REST API's errors. The signature covers the value's bytes as produced, so the value
+ * carrying the REST API's errors. A database outage is waited out (the record waits), never
+ * dead-lettered. The signature covers the value's bytes as produced, so the value
  * is read as bytes.
  */
 @ApplicationScoped
@@ -40,17 +43,23 @@ public class CommandConsumer {
 
     private final CommandHandler handler;
     private final ServiceAccounts accounts;
+    private final EventIntake intake;
     private final MeterRegistry metrics;
 
-    CommandConsumer(CommandHandler handler, ServiceAccounts accounts, MeterRegistry metrics) {
+    CommandConsumer(CommandHandler handler, ServiceAccounts accounts, EventIntake intake, MeterRegistry metrics) {
         this.handler = handler;
         this.accounts = accounts;
+        this.intake = intake;
         this.metrics = metrics;
     }
 
+    /** One record at a time, in order; acknowledged once what it caused has committed. */
     @Incoming("cluster-commands")
-    @Blocking(ordered = true)
-    public void consume(ConsumerRecord<String, byte[]> record) throws Exception {
+    public Uni<Void> consume(ConsumerRecord<String, byte[]> record) {
+        return Uni.createFrom().deferred(() -> handle(record));
+    }
+
+    private Uni<Void> handle(ConsumerRecord<String, byte[]> record) {
         Map<String, String> headers = IncomingEvents.toMap(record.headers());
         String ceType = headers.get(CloudEventHeaders.TYPE);
         String commandId = headers.get(CloudEventHeaders.ID);
@@ -63,20 +72,26 @@ public class CommandConsumer {
         if (type == null) {
             if (EventTypes.isNewerVersionOfKnownType(ceType)) {
                 count(ceType, "skipped");
-                return;
+                return Uni.createFrom().voidItem();
             }
             throw deadLetter(ceType, "unknown ce_type " + ceType + " for byoc.cluster-commands");
         }
-        ServiceAccounts.Verdict verdict = accounts.authenticate(commandId, ceType, record.value(),
-                headers.get(CommandSignatures.KEY_ID_HEADER), headers.get(CommandSignatures.SIGNATURE_HEADER));
-        if (verdict instanceof ServiceAccounts.Refused refused) {
-            // nothing of an unauthenticated value is read, nor repeated in the answer
-            refuse(commandId, type, null, CommandRejected.UNAUTHENTICATED,
-                    new Violation(CommandSignatures.SIGNATURE_HEADER, refused.message()));
-            return;
-        }
-        ServiceAccountRepository.Account account = ((ServiceAccounts.Authenticated) verdict).account();
+        return intake.retryingOutages(commandId, () -> Transactions.inSession(session -> accounts.authenticate(commandId,
+                ceType, record.value(), headers.get(CommandSignatures.KEY_ID_HEADER),
+                headers.get(CommandSignatures.SIGNATURE_HEADER))))
+                .chain(verdict -> {
+                    if (verdict instanceof ServiceAccounts.Refused refused) {
+                        // nothing of an unauthenticated value is read, nor repeated in the answer
+                        return refuse(commandId, type, null, CommandRejected.UNAUTHENTICATED,
+                                new Violation(CommandSignatures.SIGNATURE_HEADER, refused.message()));
+                    }
+                    return authenticated(record, commandId, ceType, type,
+                            ((ServiceAccounts.Authenticated) verdict).account());
+                });
+    }
 
+    private Uni<Void> authenticated(ConsumerRecord<String, byte[]> record, String commandId, String ceType, EventTypes type,
+            ServiceAccountRepository.Account account) {
         String value = record.value() == null ? "" : new String(record.value(), StandardCharsets.UTF_8);
         GridClusterRequest.Result duplicates = GridClusterRequest.parse(value);
         JsonNode command;
@@ -87,9 +102,8 @@ public class CommandConsumer {
             if (!duplicateKey) {
                 throw deadLetter(ceType, "value is not valid JSON");
             }
-            handler.reject(commandId, type, null, duplicates.violations());
-            count(ceType, "rejected");
-            return;
+            return intake.retryingOutages(commandId, () -> handler.reject(commandId, type, null, duplicates.violations()))
+                    .invoke(() -> count(ceType, "rejected"));
         }
         if (command == null || !command.isObject()) {
             throw deadLetter(ceType, "value is not a JSON object");
@@ -101,31 +115,33 @@ public class CommandConsumer {
         JsonNode actingUser = command.get("actingUser");
         if (actingUser != null && actingUser.isTextual() && !actingUser.textValue().isBlank()
                 && !account.mayActFor(actingUser.textValue())) {
-            refuse(commandId, type, name, CommandRejected.FORBIDDEN, new Violation("actingUser", "service account '"
+            return refuse(commandId, type, name, CommandRejected.FORBIDDEN, new Violation("actingUser", "service account '"
                     + account.name() + "' may not act for this user; an admin lists the users it may act for in its "
                     + "actingUsers"));
-            return;
         }
-        try {
-            boolean applied = handler.apply(commandId, type, command);
-            count(ceType, applied ? "applied" : "duplicate");
-        } catch (ProblemException rejected) {
-            List<Violation> errors = rejected.toProblem().errors() != null ? rejected.toProblem().errors()
-                    : List.of(new Violation("$", rejected.getMessage()));
-            handler.reject(commandId, type, name, errors);
-            count(ceType, "rejected");
-            LOG.infof("command %s (%s) rejected: %s", commandId, ceType, rejected.getMessage());
-        }
+        return intake.retryingOutages(commandId, () -> handler.apply(commandId, type, command))
+                .invoke(applied -> count(ceType, applied ? "applied" : "duplicate"))
+                .replaceWithVoid()
+                .onFailure(ProblemException.class).recoverWithUni(failure -> {
+                    ProblemException rejected = (ProblemException) failure;
+                    List<Violation> errors = rejected.toProblem().errors() != null ? rejected.toProblem().errors()
+                            : List.of(new Violation("$", rejected.getMessage()));
+                    LOG.infof("command %s (%s) rejected: %s", commandId, ceType, rejected.getMessage());
+                    return intake.retryingOutages(commandId, () -> handler.reject(commandId, type, name, errors))
+                            .invoke(() -> count(ceType, "rejected"));
+                });
     }
 
-    private void refuse(String commandId, EventTypes type, String name, String reason, Violation error) throws Exception {
-        boolean answered = handler.refuse(commandId, type, name, reason, List.of(error));
-        count(type.type(), answered ? reason : "duplicate");
-        if (answered) {
-            LOG.infof("command %s (%s) refused, %s: %s", commandId, type.type(), reason, error.message());
-        } else {
-            LOG.debugf("command %s (%s) refused again (%s): not answered twice", commandId, type.type(), reason);
-        }
+    private Uni<Void> refuse(String commandId, EventTypes type, String name, String reason, Violation error) {
+        return intake.retryingOutages(commandId, () -> handler.refuse(commandId, type, name, reason, List.of(error)))
+                .invoke(answered -> {
+                    count(type.type(), answered ? reason : "duplicate");
+                    if (answered) {
+                        LOG.infof("command %s (%s) refused, %s: %s", commandId, type.type(), reason, error.message());
+                    } else {
+                        LOG.debugf("command %s (%s) refused again (%s): not answered twice", commandId, type.type(), reason);
+                    }
+                }).replaceWithVoid();
     }
 
     private RuntimeException deadLetter(String type, String reason) {

@@ -10,13 +10,14 @@ import dev.byoc.registry.auth.UserRepository;
 import dev.byoc.registry.cluster.ClusterService;
 import dev.byoc.registry.outbox.Outbox;
 import dev.byoc.registry.problem.ProblemException;
-import io.agroal.api.AgroalDataSource;
+import dev.byoc.registry.cluster.ClusterRow;
+import dev.byoc.support.db.Sql;
+import dev.byoc.support.db.Transactions;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
+import java.util.Map;
+import org.hibernate.reactive.mutiny.Mutiny;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -47,59 +48,70 @@ public class CommandHandler {
     private final ClusterService clusters;
     private final UserRepository users;
     private final Outbox outbox;
-    private final AgroalDataSource dataSource;
 
-    CommandHandler(ClusterService clusters, UserRepository users, Outbox outbox, AgroalDataSource dataSource) {
+    CommandHandler(ClusterService clusters, UserRepository users, Outbox outbox) {
         this.clusters = clusters;
         this.users = users;
         this.outbox = outbox;
-        this.dataSource = dataSource;
     }
 
-    /** @return false when the command had already been handled */
-    @Transactional
-    public boolean apply(String commandId, EventTypes type, JsonNode command) throws SQLException {
-        if (!markHandled(commandId, "applied")) {
-            return false;
-        }
-        List<Violation> unknown = new java.util.ArrayList<>();
-        GridClusterRequest.checkKnownKeys(command, KNOWN_KEYS.get(type), "", unknown);
-        if (!unknown.isEmpty()) {
-            throw ProblemException.invalid(unknown);
-        }
-        String actingUser = command.path("actingUser").asText(null);
-        if (actingUser == null || users.byName(actingUser).isEmpty()) {
-            throw ProblemException.invalid(List.of(new Violation("actingUser",
-                    "the acting user must be an existing user (create it with POST /api/v1/admin/users)")));
-        }
-        switch (type) {
+    /**
+     * In one transaction: the command is recorded as handled and applied, or (a broken rule fails
+     * the Uni with a ProblemException) nothing is. @return false when the command had already been handled
+     */
+    public Uni<Boolean> apply(String commandId, EventTypes type, JsonNode command) {
+        return Transactions.inTransaction(session -> markHandled(session, commandId, "applied").chain(fresh -> {
+            if (!fresh) {
+                return Uni.createFrom().item(false);
+            }
+            List<Violation> unknown = new java.util.ArrayList<>();
+            GridClusterRequest.checkKnownKeys(command, KNOWN_KEYS.get(type), "", unknown);
+            if (!unknown.isEmpty()) {
+                throw ProblemException.invalid(unknown);
+            }
+            String actingUser = command.path("actingUser").asText(null);
+            Uni<Boolean> known = actingUser == null ? Uni.createFrom().item(false)
+                    : users.byName(actingUser).map(java.util.Optional::isPresent);
+            return known.chain(exists -> {
+                if (!exists) {
+                    throw ProblemException.invalid(List.of(new Violation("actingUser",
+                            "the acting user must be an existing user (create it with POST /api/v1/admin/users)")));
+                }
+                return applyAs(actingUser, commandId, type, command);
+            }).replaceWith(true);
+        }));
+    }
+
+    private Uni<ClusterRow> applyAs(String actingUser, String commandId, EventTypes type, JsonNode command) {
+        return switch (type) {
             case REGISTER_COMMAND -> {
                 GridClusterRequest.Result result = GridClusterRequest.parse(command.path("request"));
                 List<Violation> violations = clusters.violations(actingUser, result);
                 if (!violations.isEmpty()) {
                     throw ProblemException.invalid(prefixed("request", violations));
                 }
-                clusters.register(actingUser, result.parsed(), EventIds.derived(commandId, EventTypes.REQUESTED.type()));
+                yield clusters.register(actingUser, result.parsed(), EventIds.derived(commandId, EventTypes.REQUESTED.type()));
             }
             case UPDATE_COMMAND -> clusters.update(actingUser, name(command), command.path("patch"),
                     EventIds.derived(commandId, EventTypes.UPDATED.type()));
             case DELETE_COMMAND -> clusters.delete(actingUser, name(command), command.path("force").asBoolean(false),
                     EventIds.derived(commandId, EventTypes.DELETED.type()));
             default -> throw new IllegalArgumentException("not a command: " + type);
-        }
-        return true;
+        };
     }
 
     /** Records the rejection (reason invalid) and publishes command-rejected, in a transaction of its own. */
-    @Transactional
-    public void reject(String commandId, EventTypes type, String name, List<Violation> errors) throws SQLException {
-        if (!markHandled(commandId, "rejected")) {
-            return;
-        }
-        // a rejected command may name no cluster; its key is then derived from the command's id
-        UUID key = UUID.nameUUIDFromBytes(commandId.getBytes(StandardCharsets.UTF_8));
-        outbox.add(EventIds.derived(commandId, EventTypes.COMMAND_REJECTED.type()), key, new CommandRejected(null, name,
-                commandId, type == null ? null : type.type(), errors, Instant.now(), CommandRejected.INVALID));
+    public Uni<Void> reject(String commandId, EventTypes type, String name, List<Violation> errors) {
+        return Transactions.inTransaction(session -> markHandled(session, commandId, "rejected").chain(fresh -> {
+            if (!fresh) {
+                return Uni.createFrom().voidItem();
+            }
+            // a rejected command may name no cluster; its key is then derived from the command's id
+            UUID key = UUID.nameUUIDFromBytes(commandId.getBytes(StandardCharsets.UTF_8));
+            return outbox.add(EventIds.derived(commandId, EventTypes.COMMAND_REJECTED.type()), key, new CommandRejected(null,
+                    name, commandId, type == null ? null : type.type(), errors, Instant.now(), CommandRejected.INVALID))
+                    .replaceWithVoid();
+        }));
     }
 
     /**
@@ -112,20 +124,19 @@ public class CommandHandler {
      *
      * @return false when nothing was published (a duplicate)
      */
-    @Transactional
-    public boolean refuse(String commandId, EventTypes type, String name, String reason, List<Violation> errors)
-            throws SQLException {
-        if (handled(commandId)) {
-            return false;
-        }
+    public Uni<Boolean> refuse(String commandId, EventTypes type, String name, String reason, List<Violation> errors) {
         String refusal = reason + "/" + commandId;
-        if (!markHandled(refusal, reason)) {
-            return false;
-        }
-        UUID key = UUID.nameUUIDFromBytes(refusal.getBytes(StandardCharsets.UTF_8));
-        outbox.add(EventIds.derived(refusal, EventTypes.COMMAND_REJECTED.type()), key,
-                new CommandRejected(null, name, commandId, type.type(), errors, Instant.now(), reason));
-        return true;
+        return Transactions.inTransaction(session -> handled(session, commandId)
+                .chain(handled -> handled ? Uni.createFrom().item(false) : markHandled(session, refusal, reason))
+                .chain(fresh -> {
+                    if (!fresh) {
+                        return Uni.createFrom().item(false);
+                    }
+                    UUID key = UUID.nameUUIDFromBytes(refusal.getBytes(StandardCharsets.UTF_8));
+                    return outbox.add(EventIds.derived(refusal, EventTypes.COMMAND_REJECTED.type()), key,
+                            new CommandRejected(null, name, commandId, type.type(), errors, Instant.now(), reason))
+                            .replaceWith(true);
+                }));
     }
 
     private static String name(JsonNode command) {
@@ -141,23 +152,14 @@ public class CommandHandler {
                 .toList();
     }
 
-    private boolean handled(String commandId) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("select 1 from processed_commands where command_id = ?")) {
-            s.setString(1, commandId);
-            try (java.sql.ResultSet r = s.executeQuery()) {
-                return r.next();
-            }
-        }
+    private static Uni<Boolean> handled(Mutiny.Session session, String commandId) {
+        return Sql.column(session, "select command_id from processed_commands where command_id = :id",
+                Map.of("id", commandId), String.class).map(rows -> !rows.isEmpty());
     }
 
-    private boolean markHandled(String commandId, String outcome) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("insert into processed_commands (command_id, outcome) values (?, ?) "
-                        + "on conflict do nothing")) {
-            s.setString(1, commandId);
-            s.setString(2, outcome);
-            return s.executeUpdate() == 1;
-        }
+    /** @return false when the command had been recorded before (insert … on conflict do nothing) */
+    private static Uni<Boolean> markHandled(Mutiny.Session session, String commandId, String outcome) {
+        return Sql.execute(session, "insert into processed_commands (command_id, outcome) values (:id, :outcome) "
+                + "on conflict do nothing", Map.of("id", commandId, "outcome", outcome)).map(inserted -> inserted == 1);
     }
 }

@@ -1,22 +1,20 @@
 package dev.byoc.registry.outbox;
 
 import dev.byoc.contracts.envelope.OutgoingEvents;
-import io.agroal.api.AgroalDataSource;
+import dev.byoc.support.db.Sql;
+import dev.byoc.support.db.Transactions;
+import io.smallrye.mutiny.Uni;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
 /**
@@ -33,81 +31,68 @@ public class OutboxRelay {
     private record Row(long id, String eventId, UUID clusterId, String type, String payload, java.time.Instant createdAt) {
     }
 
-    private final AgroalDataSource dataSource;
     private final MutinyEmitter<String> events;
     private final int batchSize;
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicLong oldestAgeSeconds = new AtomicLong();
 
-    OutboxRelay(AgroalDataSource dataSource, @Channel("cluster-events-out") MutinyEmitter<String> events,
+    OutboxRelay(@Channel("cluster-events-out") MutinyEmitter<String> events,
             @ConfigProperty(name = "byoc.outbox.batch-size") int batchSize, MeterRegistry metrics) {
-        this.dataSource = dataSource;
         this.events = events;
         this.batchSize = batchSize;
         metrics.gauge("byoc_outbox_backlog", backlog);
         metrics.gauge("byoc_outbox_oldest_age_seconds", oldestAgeSeconds);
     }
 
+    /** On a worker thread: each batch is one reactive transaction, waited for. */
     @Scheduled(every = "${byoc.outbox.poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void tick() {
         try {
-            while (relayBatch() > 0) {
+            while (Transactions.await(this::relayBatch) > 0) {
                 // drain: a cluster with several unsent rows yields one per round, oldest first
             }
-            measureBacklog();
+            Transactions.awaitOnContext(() -> Transactions.inSession(this::measureBacklog));
         } catch (Exception e) {
             LOG.warnf("outbox relay paused: %s", e.getMessage());
         }
     }
 
-    /** Claims, publishes and marks one batch in one transaction; returns how many rows it relayed. */
-    @Transactional
-    int relayBatch() throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            List<Row> rows = claim(c);
+    /** Claims, publishes and marks one batch in the caller's transaction; how many rows it relayed. */
+    Uni<Integer> relayBatch(Mutiny.Session session) {
+        return claim(session).chain(rows -> {
+            Uni<Void> published = Uni.createFrom().voidItem();
             for (Row row : rows) {
-                events.sendMessageAndAwait(OutgoingEvents.message(row.eventId(), row.type(), row.payload(),
-                        row.clusterId().toString(), row.clusterId().toString(), SOURCE, row.createdAt()));
+                published = published.chain(() -> Transactions.onThisContext(events.sendMessage(OutgoingEvents.message(
+                        row.eventId(), row.type(), row.payload(), row.clusterId().toString(), row.clusterId().toString(),
+                        SOURCE, row.createdAt()))));
             }
-            if (!rows.isEmpty()) {
-                try (PreparedStatement s = c.prepareStatement("update outbox set sent_at = now() where id = any (?)")) {
-                    s.setArray(1, c.createArrayOf("bigint", rows.stream().map(Row::id).toArray()));
-                    s.executeUpdate();
-                }
+            if (rows.isEmpty()) {
+                return Uni.createFrom().item(0);
             }
-            return rows.size();
-        }
+            return published.chain(() -> Sql.execute(session, "update outbox set sent_at = now() where id in (:ids)",
+                    Map.of("ids", rows.stream().map(Row::id).toList()))).replaceWith(rows.size());
+        });
     }
 
-    private List<Row> claim(Connection c) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("""
-                select o.id, o.event_id::text, o.cluster_id, o.type, o.payload, o.created_at from outbox o
+    private Uni<List<Row>> claim(Mutiny.Session session) {
+        return Sql.rows(session, """
+                select o.id, cast(o.event_id as text), cast(o.cluster_id as text), o.type, o.payload, o.created_at
+                  from outbox o
                  where o.sent_at is null
                    and not exists (select 1 from outbox e where e.cluster_id = o.cluster_id and e.sent_at is null and e.id < o.id)
-                 order by o.id limit ? for update skip locked""")) {
-            s.setInt(1, batchSize);
-            List<Row> rows = new ArrayList<>();
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    rows.add(new Row(r.getLong(1), r.getString(2), r.getObject(3, UUID.class), r.getString(4),
-                            r.getString(5), r.getTimestamp(6).toInstant()));
-                }
-            }
-            return rows;
-        }
+                 order by o.id limit :limit for update skip locked""", Map.of("limit", batchSize))
+                .map(rows -> rows.stream().map(r -> new Row(Sql.bigint(r[0]), Sql.text(r[1]), Sql.uuidOf(r[2]),
+                        Sql.text(r[3]), Sql.text(r[4]), Sql.instant(r[5]))).toList());
     }
 
-    private void measureBacklog() throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("select count(*), coalesce(extract(epoch from now() - min(created_at)), 0) "
-                        + "from outbox where sent_at is null");
-                ResultSet r = s.executeQuery()) {
-            if (r.next()) {
-                backlog.set(r.getLong(1));
-                oldestAgeSeconds.set(r.getLong(2));
-            }
-        }
+    private Uni<Void> measureBacklog(Mutiny.Session session) {
+        return Sql.rows(session, "select count(*), cast(coalesce(extract(epoch from now() - min(created_at)), 0) as bigint) "
+                + "from outbox where sent_at is null", Map.of()).invoke(rows -> {
+                    if (!rows.isEmpty()) {
+                        backlog.set(Sql.bigint(rows.get(0)[0]));
+                        oldestAgeSeconds.set(Sql.bigint(rows.get(0)[1]));
+                    }
+                }).replaceWithVoid();
     }
-
 }

@@ -2,11 +2,11 @@ package dev.byoc.registry.problem;
 
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
-import java.sql.SQLException;
+import dev.byoc.support.db.DatabaseFaults;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Every error leaves as application/problem+json; a known outage is 503, never 500. */
+/** Every error leaves as application/problem+json; a database outage ({@link DatabaseFaults}) is 503, never 500. */
 public class ProblemMappers {
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
@@ -32,8 +32,7 @@ public class ProblemMappers {
                 detail, null));
     }
 
-    @ServerExceptionMapper
-    public Response unavailable(SQLException e) {
+    private static Response unavailable(Throwable e) {
         LOG.warnf("database unavailable: %s", e.getMessage());
         return respond(new Problem("https://byoc.dev/problems/unavailable", "Service Unavailable", 503,
                 "the registry's database is unreachable; nothing was changed, retry shortly", null));
@@ -42,10 +41,13 @@ public class ProblemMappers {
     /** Anything unexpected: logged with an id the caller can quote, never a stack trace in the body. */
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql) {
-                return unavailable(sql);
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ProblemException problem) {
+                return problem(problem); // wrapped by a reactive pipeline
             }
+        }
+        if (DatabaseFaults.isTransient(e)) {
+            return unavailable(e);
         }
         String id = java.util.UUID.randomUUID().toString();
         LOG.errorf(e, "unexpected error %s", id);
