@@ -47,6 +47,10 @@ class RegistrationBenchmarkTests {
     URL clusters;
     @Inject
     AgroalDataSource dataSource;
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String jdbcUrl;
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.datasource.username")
+    String user;
 
     @Test
     void acceptRateNextToPostgresInserts() throws Exception {
@@ -55,6 +59,9 @@ class RegistrationBenchmarkTests {
         HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(clients)).build();
         String run = UUID.randomUUID().toString().substring(0, 6);
 
+        // the anchor on a quiet database, then right after the registrations, whose outbox relay
+        // and projection keep PostgreSQL busy for a while
+        Result quiet = insertRows(registrations, clients);
         register(http, "warm-" + run, 200, clients); // JIT, pools, schema caches
         Result api = register(http, "bench-" + run, registrations, clients);
         Result anchor = insertRows(registrations, clients);
@@ -64,11 +71,13 @@ class RegistrationBenchmarkTests {
 
                 ==== registration benchmark (%d requests, %d clients) ====
                 POST /api/v1/clusters → 201     : %8.0f /s   p50 %.1f ms  p99 %.1f ms
-                anchor: 1-row autocommit insert : %8.0f /s   p50 %.1f ms  p99 %.1f ms  (same PostgreSQL, same clients)
-                registry / anchor               : %.2f
+                anchor: 1-row autocommit insert : %8.0f /s   p50 %.1f ms  p99 %.1f ms  (same PostgreSQL, same clients, right after)
+                anchor on a quiet database      : %8.0f /s   p50 %.1f ms  p99 %.1f ms
+                registry / anchor               : %.2f   registry / quiet anchor : %.2f
                 ==========================================================
                 %n""", registrations, clients, api.perSecond(), api.p50(), api.p99(),
-                anchor.perSecond(), anchor.p50(), anchor.p99(), api.perSecond() / anchor.perSecond());
+                anchor.perSecond(), anchor.p50(), anchor.p99(), quiet.perSecond(), quiet.p50(), quiet.p99(),
+                api.perSecond() / anchor.perSecond(), api.perSecond() / quiet.perSecond());
     }
 
     record Result(double perSecond, double p50, double p99, int failures) {
@@ -101,7 +110,8 @@ class RegistrationBenchmarkTests {
         java.util.Queue<Connection> opened = new java.util.concurrent.ConcurrentLinkedQueue<>();
         ThreadLocal<Connection> connections = ThreadLocal.withInitial(() -> {
             try {
-                Connection c = dataSource.getConnection();
+                // connections of its own: the service's JDBC pool is sized for Flyway, not for a load
+                Connection c = java.sql.DriverManager.getConnection(jdbcUrl, user, "");
                 opened.add(c);
                 return c;
             } catch (Exception e) {

@@ -33,11 +33,13 @@ public final class DatabaseFaults {
                     || type.equals("io.vertx.sqlclient.ClosedConnectionException")
                     || type.equals("io.vertx.core.http.ConnectionPoolTooBusyException")
                     || type.startsWith("io.netty.channel.") // connect timeouts, refused connections
-                    || type.equals("io.vertx.core.impl.NoStackTraceTimeoutException")
-                    || type.equals("io.vertx.core.impl.NoStackTraceThrowable") && String.valueOf(t.getMessage()).contains("Timeout")) {
+                    || type.equals("io.vertx.core.impl.NoStackTraceTimeoutException")) {
                 return true;
             }
-            if (t instanceof io.vertx.core.VertxException && messageSaysConnection(t.getMessage())) {
+            // the Vert.x client reports a lost, closing or closed connection or pool only in words
+            // ("Connection is not active now, current status: CLOSED", "Pool closed", "Timeout"):
+            // a service shutting down mid-transaction must leave the record unacknowledged, not dead
+            if (type.startsWith("io.vertx.") && messageSaysConnection(t.getMessage())) {
                 return true;
             }
         }
@@ -91,6 +93,7 @@ public final class DatabaseFaults {
         }
         String m = message.toLowerCase(java.util.Locale.ROOT);
         return m.contains("connection refused") || m.contains("connection reset") || m.contains("closed")
-                || m.contains("timeout") || m.contains("failed to connect");
+                || m.contains("closing") || m.contains("not active") || m.contains("timeout")
+                || m.contains("failed to connect");
     }
 }
