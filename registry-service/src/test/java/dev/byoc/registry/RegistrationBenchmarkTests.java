@@ -63,6 +63,7 @@ class RegistrationBenchmarkTests {
         // and projection keep PostgreSQL busy for a while
         Result quiet = insertRows(registrations, clients);
         register(http, "warm-" + run, 200, clients); // JIT, pools, schema caches
+        Result validateOnly = register(http, "dry-" + run, registrations, clients, "?dryRun=true");
         Result api = register(http, "bench-" + run, registrations, clients);
         Result anchor = insertRows(registrations, clients);
         assertThat(api.failures()).as("every registration accepted").isZero();
@@ -71,11 +72,13 @@ class RegistrationBenchmarkTests {
 
                 ==== registration benchmark (%d requests, %d clients) ====
                 POST /api/v1/clusters → 201     : %8.0f /s   p50 %.1f ms  p99 %.1f ms
+                the same, ?dryRun=true (HTTP, auth, validation; no database) : %8.0f /s   p50 %.1f ms  p99 %.1f ms
                 anchor: 1-row autocommit insert : %8.0f /s   p50 %.1f ms  p99 %.1f ms  (same PostgreSQL, same clients, right after)
                 anchor on a quiet database      : %8.0f /s   p50 %.1f ms  p99 %.1f ms
                 registry / anchor               : %.2f   registry / quiet anchor : %.2f
                 ==========================================================
                 %n""", registrations, clients, api.perSecond(), api.p50(), api.p99(),
+                validateOnly.perSecond(), validateOnly.p50(), validateOnly.p99(),
                 anchor.perSecond(), anchor.p50(), anchor.p99(), quiet.perSecond(), quiet.p50(), quiet.p99(),
                 api.perSecond() / anchor.perSecond(), api.perSecond() / quiet.perSecond());
     }
@@ -90,14 +93,19 @@ class RegistrationBenchmarkTests {
     }
 
     private Result register(HttpClient http, String prefix, int count, int clients) throws Exception {
+        return register(http, prefix, count, clients, "");
+    }
+
+    private Result register(HttpClient http, String prefix, int count, int clients, String query) throws Exception {
+        int expected = query.isEmpty() ? 201 : 200;
         return timed(count, clients, i -> {
             String name = (prefix + "-" + i).substring(0, Math.min(40, (prefix + "-" + i).length()));
-            HttpRequest request = HttpRequest.newBuilder(URI.create(clusters.toString()))
+            HttpRequest request = HttpRequest.newBuilder(URI.create(clusters.toString() + query))
                     .header("Authorization", "Bearer " + ClusterApiTests.ADMIN)
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(Specs.grid(name))).build();
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 201;
+            return response.statusCode() == expected;
         });
     }
 

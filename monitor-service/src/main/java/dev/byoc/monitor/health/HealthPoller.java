@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -47,20 +46,16 @@ public class HealthPoller {
     private final Duration teardownTimeout;
 
     HealthPoller(WatchList watchList, OwnedPartitions partitions, EksProbe probe, Publisher publisher,
-            MeterRegistry metrics,
-            @ConfigProperty(name = "byoc.monitor.poll-interval") Duration interval,
-            @ConfigProperty(name = "byoc.monitor.poll-jitter") Duration jitter,
-            @ConfigProperty(name = "byoc.monitor.provisioning-timeout") Duration provisioningTimeout,
-            @ConfigProperty(name = "byoc.monitor.teardown-timeout") Duration teardownTimeout) {
+            MeterRegistry metrics, dev.byoc.monitor.MonitorConfig config) {
         this.watchList = watchList;
         this.partitions = partitions;
         this.probe = probe;
         this.publisher = publisher;
         this.metrics = metrics;
-        this.interval = interval;
-        this.jitter = jitter;
-        this.provisioningTimeout = provisioningTimeout;
-        this.teardownTimeout = teardownTimeout;
+        this.interval = config.pollInterval();
+        this.jitter = config.pollJitter();
+        this.provisioningTimeout = config.provisioningTimeout();
+        this.teardownTimeout = config.teardownTimeout();
     }
 
     @Scheduled(every = "${byoc.monitor.tick}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,

@@ -3,7 +3,6 @@ package dev.byoc.monitor.watch;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * This replica's name, shown by the watch endpoint and put in the AssumeRole session name, so
@@ -13,8 +12,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class Replica {
     private final String id;
 
-    Replica(@ConfigProperty(name = "byoc.monitor.instance-id") Optional<String> configured) {
-        this.id = configured.filter(s -> !s.isBlank()).orElse(UUID.randomUUID().toString().substring(0, 8));
+    Replica(dev.byoc.monitor.MonitorConfig config) {
+        this.id = config.instanceId().filter(s -> !s.isBlank()).orElse(UUID.randomUUID().toString().substring(0, 8));
     }
 
     public String id() {

@@ -15,7 +15,6 @@ import dev.byoc.support.projection.ProjectionStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
@@ -35,14 +34,12 @@ public class StatusFolder {
     private final WatchListProjection projection;
     private final ProjectionStore<WatchedCluster> store;
 
-    StatusFolder(WatchList watchList, Publisher publisher, MeterRegistry metrics,
-            @ConfigProperty(name = "byoc.monitor.healthy-to-recover") int healthyToRecover,
-            @ConfigProperty(name = "byoc.monitor.unhealthy-to-fail") int unhealthyToFail) {
+    StatusFolder(WatchList watchList, Publisher publisher, MeterRegistry metrics, dev.byoc.monitor.MonitorConfig config) {
         this.watchList = watchList;
         this.publisher = publisher;
         this.metrics = metrics;
         this.projection = new WatchListProjection(
-                new StateMachine(new StateMachine.Thresholds(healthyToRecover, unhealthyToFail)));
+                new StateMachine(new StateMachine.Thresholds(config.healthyToRecover(), config.unhealthyToFail())));
         this.store = new ProjectionStore<>(projection);
     }
 

@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The live status stream and the recorded history of one cluster.
@@ -43,11 +42,11 @@ public class ClusterStreamResource {
     private final Duration interval;
 
     ClusterStreamResource(ClusterRepository clusters, ClusterService service, CurrentUser user,
-            @ConfigProperty(name = "byoc.sse.check-interval") Duration interval) {
+            StreamConfig config) {
         this.clusters = clusters;
         this.service = service;
         this.user = user;
-        this.interval = interval;
+        this.interval = config.checkInterval();
     }
 
     @GET

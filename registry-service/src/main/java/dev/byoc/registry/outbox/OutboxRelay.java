@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
@@ -37,9 +36,9 @@ public class OutboxRelay {
     private final AtomicLong oldestAgeSeconds = new AtomicLong();
 
     OutboxRelay(@Channel("cluster-events-out") MutinyEmitter<String> events,
-            @ConfigProperty(name = "byoc.outbox.batch-size") int batchSize, MeterRegistry metrics) {
+            OutboxConfig config, MeterRegistry metrics) {
         this.events = events;
-        this.batchSize = batchSize;
+        this.batchSize = config.batchSize();
         metrics.gauge("byoc_outbox_backlog", backlog);
         metrics.gauge("byoc_outbox_oldest_age_seconds", oldestAgeSeconds);
     }

@@ -6,7 +6,6 @@ import dev.byoc.support.projection.ProjectionRebuild;
 import jakarta.enterprise.context.ApplicationScoped;
 import io.smallrye.mutiny.Uni;
 import java.util.Map;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** The registry's use of the projection engine's blue/green rebuild, for the cluster view. */
 @ApplicationScoped
@@ -15,9 +14,9 @@ public class ClusterViewRebuild {
 
     ClusterViewRebuild(ClusterViewProjector projector,
             dev.byoc.support.KafkaConnection kafka,
-            @ConfigProperty(name = "byoc.projections.rebuild-batch-size") int batchSize) {
+            dev.byoc.support.projection.ProjectionsConfig projections) {
         this.rebuild = new ProjectionRebuild<>(projector.store(), kafka.settings(), Topics.CLUSTER_EVENTS,
-                EventTypes.CLUSTER_EVENTS, batchSize);
+                EventTypes.CLUSTER_EVENTS, projections.rebuildBatchSize());
     }
 
     public Uni<Map<String, Object>> start() {
