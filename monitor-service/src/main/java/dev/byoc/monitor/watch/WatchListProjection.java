@@ -15,7 +15,6 @@ import dev.byoc.support.projection.ProjectedEvent;
 import dev.byoc.support.projection.Projection;
 import dev.byoc.support.db.Sql;
 import io.smallrye.mutiny.Uni;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,36 +108,24 @@ public final class WatchListProjection implements Projection<WatchedCluster> {
                 Sql.instant(r[6]), Sql.text(r[7]), Sql.text(r[8]), Sql.bigint(r[9]));
     }
 
+    private static final List<Sql.Column> STORED = List.of(new Sql.Column("cluster_id", "uuid"),
+            new Sql.Column("name", "text"), new Sql.Column("owner", "text"), new Sql.Column("kafka_partition", "int"),
+            new Sql.Column("state", "jsonb"), new Sql.Column("spec", "jsonb"), new Sql.Column("status", "text"),
+            new Sql.Column("status_since", "timestamptz"), new Sql.Column("last_observation", "text"),
+            new Sql.Column("last_event_id", "uuid"), new Sql.Column("last_offset", "bigint"));
+
     @Override
     public Uni<Void> store(Mutiny.Session session, int version, Map<UUID, WatchedCluster> rows) {
-        List<Map<String, ?>> values = new ArrayList<>();
-        for (WatchedCluster row : rows.values()) {
-            Map<String, Object> v = new HashMap<>();
-            v.put("id", Sql.uuid(row.clusterId()));
-            v.put("name", row.name());
-            v.put("owner", row.owner());
-            v.put("partition", row.partition());
-            v.put("state", Json.write(row.state()));
-            v.put("spec", Json.write(row.spec()));
-            v.put("status", row.state().status().wire());
-            v.put("since", Sql.timestamp(row.statusSince()));
-            v.put("observation", row.lastObservation());
-            v.put("event", row.lastEventId());
-            v.put("offset", row.lastOffset());
-            values.add(v);
-        }
-        return Sql.insertRows(session, """
-                insert into watch_list (version, cluster_id, name, owner, kafka_partition, state, spec, status,
-                                        status_since, last_observation, last_event_id, last_offset) values""",
-                "(:version, cast(cast(:id as text) as uuid), :name, :owner, :partition, cast(cast(:state as text) as jsonb), "
-                        + "cast(cast(:spec as text) as jsonb), :status, cast(cast(:since as text) as timestamptz), "
-                        + "cast(:observation as text), cast(cast(:event as text) as uuid), :offset)",
-                """
+        List<Object[]> values = rows.values().stream().map(row -> new Object[] {Sql.uuid(row.clusterId()), row.name(),
+                row.owner(), row.partition(), Json.write(row.state()), Json.write(row.spec()),
+                row.state().status().wire(), Sql.timestamp(row.statusSince()), row.lastObservation(), row.lastEventId(),
+                row.lastOffset()}).toList();
+        return Sql.insertColumns(session, "watch_list", Map.of("version", version), STORED, values, """
                 on conflict (version, cluster_id) do update set name = excluded.name,
                     kafka_partition = excluded.kafka_partition, state = excluded.state, spec = excluded.spec,
                     status = excluded.status, status_since = excluded.status_since,
                     last_observation = excluded.last_observation, last_event_id = excluded.last_event_id,
-                    last_offset = excluded.last_offset""", Map.of("version", version), values, false).replaceWithVoid();
+                    last_offset = excluded.last_offset""").replaceWithVoid();
     }
 
     @Override

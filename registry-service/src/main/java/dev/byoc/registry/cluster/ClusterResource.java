@@ -1,5 +1,6 @@
 package dev.byoc.registry.cluster;
 
+import dev.byoc.contracts.lifecycle.ClusterStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.byoc.contracts.Json;
 import dev.byoc.contracts.envelope.EventIds;
@@ -36,7 +37,8 @@ import java.util.UUID;
 @Path("/api/v1/clusters")
 @Produces(MediaType.APPLICATION_JSON)
 public class ClusterResource {
-    private static final Set<String> STATUSES = Set.of("queued", "pending", "running", "failed", "terminating", "deleted");
+    private static final Set<String> STATUSES = java.util.Arrays.stream(ClusterStatus.values()).map(ClusterStatus::wire)
+            .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
 
     private final ClusterService service;
     private final ClusterRepository clusters;
@@ -93,7 +95,7 @@ public class ClusterResource {
                 throw ProblemException.invalid(List.of(new Violation("after", "not a cursor this API returned (use next)")));
             }
         }
-        boolean withDeleted = includeDeleted || "deleted".equals(status);
+        boolean withDeleted = includeDeleted || ClusterStatus.DELETED.wire().equals(status);
         String hint = externalIdHint();
         Instant createdBefore = afterCreated;
         UUID idBefore = afterId;

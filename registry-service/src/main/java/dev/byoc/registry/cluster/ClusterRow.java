@@ -8,4 +8,9 @@ import java.util.UUID;
 /** One cluster as the registry knows it: write model joined with the projection. */
 public record ClusterRow(UUID id, String name, String owner, ClusterSpec spec, String status, String reason,
         JsonNode checks, JsonNode teardown, Instant createdAt, Instant updatedAt, boolean released) {
+
+    /** {@code status} is the wire name the API shows; compared here, typed. */
+    public boolean is(dev.byoc.contracts.lifecycle.ClusterStatus expected) {
+        return expected.wire().equals(status);
+    }
 }

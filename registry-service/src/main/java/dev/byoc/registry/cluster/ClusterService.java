@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.byoc.contracts.event.ClusterDeleted;
 import dev.byoc.contracts.event.ClusterRequested;
 import dev.byoc.contracts.event.ClusterUpdated;
+import dev.byoc.contracts.lifecycle.ClusterStatus;
 import dev.byoc.contracts.spec.ClusterEdit;
 import dev.byoc.contracts.spec.GridClusterRequest;
 import dev.byoc.contracts.spec.Violation;
@@ -69,13 +70,13 @@ public class ClusterService {
                         ProblemException.conflict("you already have a cluster named '" + request.name() + "'; "
                                 + "pick another name or delete that cluster first"))
                 .chain(() -> outbox.add(eventId, id, new ClusterRequested(id, request.name(), owner, request.spec(), now)))
-                .replaceWith(new ClusterRow(id, request.name(), owner, request.spec(), "queued", null, null, null, now, now,
+                .replaceWith(new ClusterRow(id, request.name(), owner, request.spec(), ClusterStatus.QUEUED.wire(), null, null, null, now, now,
                         false)));
     }
 
     public Uni<ClusterRow> update(String owner, String name, JsonNode patch, String eventId) {
         return Transactions.inTransaction(session -> live(owner, name).chain(cluster -> {
-            if ("terminating".equals(cluster.status()) || "deleted".equals(cluster.status())) {
+            if (cluster.is(ClusterStatus.TERMINATING) || cluster.is(ClusterStatus.DELETED)) {
                 throw ProblemException.conflict("cluster '" + name + "' is " + cluster.status()
                         + "; it can no longer be edited");
             }
@@ -97,7 +98,7 @@ public class ClusterService {
     /** Deleting twice is harmless: the second call publishes nothing. */
     public Uni<ClusterRow> delete(String owner, String name, boolean force, String eventId) {
         return Transactions.inTransaction(session -> found(owner, name).chain(cluster -> {
-            boolean alreadyDeleting = cluster.released() || "terminating".equals(cluster.status());
+            boolean alreadyDeleting = cluster.released() || cluster.is(ClusterStatus.TERMINATING);
             if ((alreadyDeleting && !force) || cluster.released()) {
                 return Uni.createFrom().item(cluster);
             }

@@ -7,11 +7,11 @@ import dev.byoc.contracts.event.StatusChanged;
 import dev.byoc.contracts.event.TeardownCompleted;
 import dev.byoc.contracts.event.Validated;
 import dev.byoc.contracts.event.ValidationFailed;
+import dev.byoc.contracts.lifecycle.ClusterStatus;
 import dev.byoc.support.projection.ProjectedEvent;
 import dev.byoc.support.projection.Projection;
 import dev.byoc.support.db.Sql;
 import io.smallrye.mutiny.Uni;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +37,7 @@ public final class ClusterView implements Projection<ClusterViewRow> {
         EventData data = event.event().data();
         if (data instanceof ClusterRequested requested) {
             return current != null ? current
-                    : new ClusterViewRow(event.key(), requested.name(), requested.owner(), "queued", null, null, null,
+                    : new ClusterViewRow(event.key(), requested.name(), requested.owner(), ClusterStatus.QUEUED.wire(), null, null, null,
                             event.id(), event.partition(), event.offset(), requested.requestedAt());
         }
         if (current == null) {
@@ -76,35 +76,22 @@ public final class ClusterView implements Projection<ClusterViewRow> {
                 });
     }
 
+    private static final List<Sql.Column> STORED = List.of(new Sql.Column("cluster_id", "uuid"),
+            new Sql.Column("name", "text"), new Sql.Column("owner", "text"), new Sql.Column("status", "text"),
+            new Sql.Column("reason", "text"), new Sql.Column("checks", "jsonb"), new Sql.Column("teardown", "jsonb"),
+            new Sql.Column("last_event_id", "uuid"), new Sql.Column("last_partition", "int"),
+            new Sql.Column("last_offset", "bigint"), new Sql.Column("updated_at", "timestamptz"));
+
     @Override
     public Uni<Void> store(Mutiny.Session session, int version, Map<UUID, ClusterViewRow> rows) {
-        List<Map<String, ?>> values = new ArrayList<>();
-        for (ClusterViewRow row : rows.values()) {
-            Map<String, Object> v = new HashMap<>();
-            v.put("id", Sql.uuid(row.clusterId()));
-            v.put("name", row.name());
-            v.put("owner", row.owner());
-            v.put("status", row.status());
-            v.put("reason", row.reason());
-            v.put("checks", row.checks());
-            v.put("teardown", row.teardown());
-            v.put("event", row.lastEventId());
-            v.put("partition", row.lastPartition());
-            v.put("offset", row.lastOffset());
-            v.put("at", Sql.timestamp(row.updatedAt()));
-            values.add(v);
-        }
-        return Sql.insertRows(session, """
-                insert into cluster_view (version, cluster_id, name, owner, status, reason, checks, teardown,
-                                          last_event_id, last_partition, last_offset, updated_at) values""",
-                "(:version, cast(cast(:id as text) as uuid), :name, :owner, :status, cast(:reason as text), "
-                        + "cast(cast(:checks as text) as jsonb), cast(cast(:teardown as text) as jsonb), "
-                        + "cast(cast(:event as text) as uuid), :partition, :offset, cast(cast(:at as text) as timestamptz))",
-                """
+        List<Object[]> values = rows.values().stream().map(row -> new Object[] {Sql.uuid(row.clusterId()), row.name(),
+                row.owner(), row.status(), row.reason(), row.checks(), row.teardown(), row.lastEventId(),
+                row.lastPartition(), row.lastOffset(), Sql.timestamp(row.updatedAt())}).toList();
+        return Sql.insertColumns(session, "cluster_view", Map.of("version", version), STORED, values, """
                 on conflict (version, cluster_id) do update set status = excluded.status, reason = excluded.reason,
                     checks = excluded.checks, teardown = excluded.teardown, last_event_id = excluded.last_event_id,
                     last_partition = excluded.last_partition, last_offset = excluded.last_offset,
-                    updated_at = excluded.updated_at""", Map.of("version", version), values, false).replaceWithVoid();
+                    updated_at = excluded.updated_at""").replaceWithVoid();
     }
 
     @Override

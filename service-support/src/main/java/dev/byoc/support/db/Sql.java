@@ -10,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
@@ -22,10 +20,6 @@ import org.hibernate.reactive.mutiny.Mutiny;
  * parameter as a JSON string. Results are converted back here, whatever Java type the driver chose.
  */
 public final class Sql {
-    private static final Pattern PARAMETER = Pattern.compile("(?<!:):([A-Za-z][A-Za-z0-9_]*)");
-    /** Rows per statement of a multi-row insert: well below PostgreSQL's 65,535 parameters. */
-    private static final int ROWS_PER_STATEMENT = 500;
-
     private Sql() {
     }
 
@@ -50,33 +44,56 @@ public final class Sql {
         return query.getResultList();
     }
 
+    /** A column of {@link #insertColumns}: its name and PostgreSQL type ({@code text}, {@code int}, {@code bigint}, {@code uuid}, {@code jsonb}, {@code timestamptz}, …). */
+    public record Column(String name, String type) {
+    }
+
     /**
-     * {@code head} + one {@code row} template per row (its {@code :names} numbered per row) +
-     * {@code tail}, in statements of at most 500 rows. The template's parameters come from each
-     * row's map, or from {@code shared} (the same for every row, not numbered). Returns the rows the statements returned (when {@code tail} has a
-     * {@code returning} of one text column) — empty otherwise.
+     * A multi-row insert as one statement with one array parameter per column, whatever the
+     * number of rows: {@code insert into <table> (<constants>, <columns>) select <constants>, *
+     * from unnest(<arrays>) <tail>} — the tail typically {@code on conflict … do update}. Each row
+     * gives its values in column order: Integer for {@code int}, Long for {@code bigint}, else the
+     * value's text (see {@link #uuid}, {@link #timestamp}), or null.
+     *
+     * @return the rows inserted or updated
      */
-    public static Uni<List<String>> insertRows(Mutiny.Session session, String head, String row, String tail,
-            Map<String, ?> shared, List<Map<String, ?>> rows, boolean returning) {
-        List<String> returned = new ArrayList<>();
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
-            List<Map<String, ?>> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_STATEMENT));
-            StringBuilder sql = new StringBuilder(head);
-            Map<String, Object> parameters = new LinkedHashMap<>(shared);
-            for (int i = 0; i < chunk.size(); i++) {
-                int index = i;
-                Matcher names = PARAMETER.matcher(row);
-                sql.append(i == 0 ? " " : ", ").append(names.replaceAll(
-                        m -> shared.containsKey(m.group(1)) ? m.group() : ":" + m.group(1) + "_" + index));
-                chunk.get(i).forEach((name, value) -> parameters.put(name + "_" + index, value));
+    public static Uni<Integer> insertColumns(Mutiny.Session session, String table, Map<String, ?> constants,
+            List<Column> columns, List<Object[]> rows, String tail) {
+        Map<String, Object> parameters = new LinkedHashMap<>(constants);
+        List<String> arrays = new ArrayList<>();
+        for (int c = 0; c < columns.size(); c++) {
+            Column column = columns.get(c);
+            String name = "column" + c;
+            int index = c;
+            switch (column.type()) {
+                case "int" -> {
+                    parameters.put(name, rows.stream().map(r -> (Integer) r[index]).toArray(Integer[]::new));
+                    arrays.add("cast(:" + name + " as int[])");
+                }
+                case "bigint" -> {
+                    parameters.put(name, rows.stream().map(r -> (Long) r[index]).toArray(Long[]::new));
+                    arrays.add("cast(:" + name + " as bigint[])");
+                }
+                default -> {
+                    // typed text[] so the driver sends Strings; PostgreSQL converts each element
+                    parameters.put(name, rows.stream().map(r -> text(r[index])).toArray(String[]::new));
+                    arrays.add("text".equals(column.type()) ? "cast(:" + name + " as text[])"
+                            : "cast(cast(:" + name + " as text[]) as " + column.type() + "[])");
+                }
             }
-            sql.append(' ').append(tail);
-            chain = chain.chain(() -> returning
-                    ? column(session, sql.toString(), parameters, String.class).invoke(returned::addAll).replaceWithVoid()
-                    : execute(session, sql.toString(), parameters).replaceWithVoid());
         }
-        return chain.replaceWith(() -> returned);
+        StringBuilder names = new StringBuilder();
+        StringBuilder select = new StringBuilder();
+        for (Map.Entry<String, ?> constant : constants.entrySet()) {
+            names.append(constant.getKey()).append(", ");
+            // typed: a bare parameter in a select list would be inferred as text
+            String type = constant.getValue() instanceof Integer ? "int" : constant.getValue() instanceof Long ? "bigint" : "text";
+            select.append("cast(:").append(constant.getKey()).append(" as ").append(type).append("), ");
+        }
+        names.append(String.join(", ", columns.stream().map(Column::name).toList()));
+        String sql = "insert into " + table + " (" + names + ") select " + select + "* from unnest("
+                + String.join(", ", arrays) + ") " + tail;
+        return execute(session, sql, parameters);
     }
 
     /** A value for a {@code cast(cast(:x as text) as timestamptz)} parameter. */

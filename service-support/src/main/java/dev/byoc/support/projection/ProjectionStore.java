@@ -146,29 +146,28 @@ public final class ProjectionStore<R> {
                 });
     }
 
+    /** One statement whatever the batch size: the ids travel as one text[] parameter. */
     private Uni<Set<String>> recordIds(Mutiny.Session session, int version, List<ProjectedEvent> events) {
         Set<String> ids = new LinkedHashSet<>();
         events.forEach(e -> ids.add(e.id()));
         if (ids.isEmpty()) {
             return Uni.createFrom().item(new HashSet<>());
         }
-        List<Map<String, ?>> rows = ids.stream().<Map<String, ?>>map(id -> Map.of("id", id)).toList();
-        return Sql.insertRows(session, "insert into projection_events (name, version, event_id) values",
-                "(:name, :version, :id)", "on conflict do nothing returning event_id",
-                Map.of("name", name(), "version", version), rows, true)
+        return Sql.column(session, "insert into projection_events (name, version, event_id) "
+                + "select :name, :version, unnest(cast(:ids as text[])) on conflict do nothing returning event_id",
+                Map.of("name", name(), "version", version, "ids", ids.toArray(String[]::new)), String.class)
                 .map(HashSet::new);
     }
 
     private Uni<Void> savePositions(Mutiny.Session session, int version, List<ProjectedEvent> events) {
         Map<Integer, Long> highest = new HashMap<>();
         events.forEach(e -> highest.merge(e.partition(), e.offset(), Math::max));
-        List<Map<String, ?>> rows = highest.entrySet().stream()
-                .<Map<String, ?>>map(p -> Map.of("partition", p.getKey(), "offset", p.getValue())).toList();
-        return Sql.insertRows(session, "insert into projection_positions (name, version, kafka_partition, kafka_offset) values",
-                "(:name, :version, :partition, :offset)",
+        List<Object[]> rows = highest.entrySet().stream().map(p -> new Object[] {p.getKey(), p.getValue()}).toList();
+        return Sql.insertColumns(session, "projection_positions", Map.of("name", name(), "version", version),
+                List.of(new Sql.Column("kafka_partition", "int"), new Sql.Column("kafka_offset", "bigint")), rows,
                 "on conflict (name, version, kafka_partition) do update "
-                        + "set kafka_offset = greatest(projection_positions.kafka_offset, excluded.kafka_offset)",
-                Map.of("name", name(), "version", version), rows, false).replaceWithVoid();
+                        + "set kafka_offset = greatest(projection_positions.kafka_offset, excluded.kafka_offset)")
+                .replaceWithVoid();
     }
 
     /** Removes a version's rows, ids and positions. */

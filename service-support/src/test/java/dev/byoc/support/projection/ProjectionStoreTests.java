@@ -62,18 +62,12 @@ class ProjectionStoreTests {
         @Override
         public Uni<Void> store(Mutiny.Session session, int version, Map<UUID, Row> rows) {
             writes += rows.size();
-            List<Map<String, ?>> values = rows.values().stream().<Map<String, ?>>map(row -> {
-                Map<String, Object> v = new java.util.HashMap<>();
-                v.put("id", row.clusterId().toString());
-                v.put("events", row.events());
-                v.put("status", row.status());
-                v.put("last", row.lastEventId());
-                return v;
-            }).toList();
-            return Sql.insertRows(session, "insert into toy values", "(:version, cast(cast(:id as text) as uuid), :events, "
-                    + "cast(:status as text), :last)", "on conflict (version, cluster_id) do update set events = "
-                    + "excluded.events, status = excluded.status, last_event_id = excluded.last_event_id",
-                    Map.of("version", version), values, false).replaceWithVoid();
+            List<Object[]> values = rows.values().stream().map(row -> new Object[] {row.clusterId().toString(),
+                    row.events(), row.status(), row.lastEventId()}).toList();
+            return Sql.insertColumns(session, "toy", Map.of("version", version), List.of(new Sql.Column("cluster_id", "uuid"),
+                    new Sql.Column("events", "int"), new Sql.Column("status", "text"), new Sql.Column("last_event_id", "text")),
+                    values, "on conflict (version, cluster_id) do update set events = excluded.events, "
+                            + "status = excluded.status, last_event_id = excluded.last_event_id").replaceWithVoid();
         }
 
         @Override
