@@ -80,8 +80,7 @@ class MonitorReplicasIT {
             });
 
             List<String> ids = new ArrayList<>();
-            for (int i = 0; i < 9; i++) {
-                String id = UUID.randomUUID().toString();
+            for (String id : threePerPartition()) {
                 String eks = "fleet-" + id.substring(0, 8);
                 ids.add(id);
                 aws.server().stubFor(get(urlPathEqualTo("/clusters/" + eks)).atPriority(1).willReturn(aResponse()
@@ -125,6 +124,25 @@ class MonitorReplicasIT {
                         .path("to").asText()).toList()).containsExactly("queued", "pending", "running");
             }
         }
+    }
+
+    /**
+     * Nine cluster ids whose keys land three on each of the topic's 3 partitions (Kafka's murmur2
+     * partitioner), so each replica watches some whatever the assignment: random ids leave one
+     * replica with nothing in about 1 run in 40.
+     */
+    private static List<String> threePerPartition() {
+        Map<Integer, List<String>> byPartition = new HashMap<>();
+        while (byPartition.values().stream().mapToInt(List::size).sum() < 9) {
+            String id = UUID.randomUUID().toString();
+            int partition = org.apache.kafka.common.utils.Utils.toPositive(
+                    org.apache.kafka.common.utils.Utils.murmur2(id.getBytes(StandardCharsets.UTF_8))) % 3;
+            List<String> ids = byPartition.computeIfAbsent(partition, p -> new ArrayList<>());
+            if (ids.size() < 3) {
+                ids.add(id);
+            }
+        }
+        return byPartition.values().stream().flatMap(List::stream).toList();
     }
 
     private static void produceLifecycle(KafkaTestClient client, String id, String eks) {
