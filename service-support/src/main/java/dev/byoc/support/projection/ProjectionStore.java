@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.hibernate.LockMode;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
@@ -60,19 +59,19 @@ public final class ProjectionStore<R> {
         return projection;
     }
 
-    /** The live version, held FOR SHARE until the caller's transaction ends. */
-    public Uni<Integer> liveVersion(Mutiny.Session session) {
-        return session.find(ProjectionRow.class, name(), LockMode.PESSIMISTIC_READ).map(row -> {
-            if (row == null) {
-                throw new IllegalStateException("no projections row for " + name() + " (missing migration?)");
-            }
-            return row.liveVersion;
-        });
-    }
-
     /** Applies one event to the live version. @return false when it had been applied before */
     public Uni<Boolean> applyLive(Mutiny.Session session, ProjectedEvent event, Changes<R> changes) {
-        return liveVersion(session).chain(version -> apply(session, version, List.of(event), changes)).map(n -> n == 1);
+        // the live version (FOR SHARE) and its positions in one round trip: the live path pays per statement
+        return Sql.rows(session, "select p.live_version, pos.kafka_partition, pos.kafka_offset from projections p "
+                + "left join projection_positions pos on pos.name = p.name and pos.version = p.live_version "
+                + "where p.name = :name for share of p", Map.of("name", name())).chain(rows -> {
+                    if (rows.isEmpty()) {
+                        throw new IllegalStateException("no projections row for " + name() + " (missing migration?)");
+                    }
+                    Map<Integer, Long> positions = new HashMap<>();
+                    rows.stream().filter(r -> r[1] != null).forEach(r -> positions.put(Sql.integer(r[1]), Sql.bigint(r[2])));
+                    return apply(session, Sql.integer(rows.get(0)[0]), positions, List.of(event), changes);
+                }).map(n -> n == 1);
     }
 
     /**
@@ -84,28 +83,30 @@ public final class ProjectionStore<R> {
         if (events.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        return positions(session, version).chain(positions -> {
-            List<ProjectedEvent> fresh = events.stream()
-                    .filter(e -> e.offset() > positions.getOrDefault(e.partition(), -1L)).toList();
-            return recordIds(session, version, fresh).chain(firstSeen -> {
-                List<ProjectedEvent> toApply = new ArrayList<>();
-                for (ProjectedEvent event : fresh) {
-                    if (firstSeen.remove(event.id())) { // remove: a second copy in the same batch is a duplicate too
-                        toApply.add(event);
-                    }
+        return positions(session, version).chain(positions -> apply(session, version, positions, events, changes));
+    }
+
+    private Uni<Integer> apply(Mutiny.Session session, int version, Map<Integer, Long> positions,
+            List<ProjectedEvent> events, Changes<R> changes) {
+        List<ProjectedEvent> fresh = events.stream()
+                .filter(e -> e.offset() > positions.getOrDefault(e.partition(), -1L)).toList();
+        return recordIdsAndPositions(session, version, fresh, events).chain(firstSeen -> {
+            List<ProjectedEvent> toApply = new ArrayList<>();
+            for (ProjectedEvent event : fresh) {
+                if (firstSeen.remove(event.id())) { // remove: a second copy in the same batch is a duplicate too
+                    toApply.add(event);
                 }
-                Set<UUID> keys = new HashSet<>();
-                toApply.forEach(e -> {
-                    if (e.key() != null) {
-                        keys.add(e.key());
-                    }
-                });
-                Uni<Map<UUID, R>> loaded = keys.isEmpty() ? Uni.createFrom().item(Map.of())
-                        : projection.load(session, version, keys);
-                return loaded.chain(current -> foldAndStore(session, version, toApply, current, changes))
-                        .chain(() -> savePositions(session, version, events))
-                        .replaceWith(toApply.size());
+            }
+            Set<UUID> keys = new HashSet<>();
+            toApply.forEach(e -> {
+                if (e.key() != null) {
+                    keys.add(e.key());
+                }
             });
+            Uni<Map<UUID, R>> loaded = keys.isEmpty() ? Uni.createFrom().item(Map.of())
+                    : projection.load(session, version, keys);
+            return loaded.chain(current -> foldAndStore(session, version, toApply, current, changes))
+                    .replaceWith(toApply.size());
         });
     }
 
@@ -146,28 +147,31 @@ public final class ProjectionStore<R> {
                 });
     }
 
-    /** One statement whatever the batch size: the ids travel as one text[] parameter. */
-    private Uni<Set<String>> recordIds(Mutiny.Session session, int version, List<ProjectedEvent> events) {
+    /**
+     * One statement whatever the batch size: records the {@code fresh} events' ids (one text[]
+     * parameter) and moves the positions to the highest offset of every event read (one array per
+     * column), in a data-modifying CTE. Returns the ids not recorded before.
+     */
+    private Uni<Set<String>> recordIdsAndPositions(Mutiny.Session session, int version, List<ProjectedEvent> fresh,
+            List<ProjectedEvent> read) {
         Set<String> ids = new LinkedHashSet<>();
-        events.forEach(e -> ids.add(e.id()));
-        if (ids.isEmpty()) {
-            return Uni.createFrom().item(new HashSet<>());
-        }
-        return Sql.column(session, "insert into projection_events (name, version, event_id) "
-                + "select :name, :version, unnest(cast(:ids as text[])) on conflict do nothing returning event_id",
-                Map.of("name", name(), "version", version, "ids", ids.toArray(String[]::new)), String.class)
-                .map(HashSet::new);
-    }
-
-    private Uni<Void> savePositions(Mutiny.Session session, int version, List<ProjectedEvent> events) {
+        fresh.forEach(e -> ids.add(e.id()));
         Map<Integer, Long> highest = new HashMap<>();
-        events.forEach(e -> highest.merge(e.partition(), e.offset(), Math::max));
-        List<Object[]> rows = highest.entrySet().stream().map(p -> new Object[] {p.getKey(), p.getValue()}).toList();
-        return Sql.insertColumns(session, "projection_positions", Map.of("name", name(), "version", version),
-                List.of(new Sql.Column("kafka_partition", "int"), new Sql.Column("kafka_offset", "bigint")), rows,
-                "on conflict (name, version, kafka_partition) do update "
-                        + "set kafka_offset = greatest(projection_positions.kafka_offset, excluded.kafka_offset)")
-                .replaceWithVoid();
+        read.forEach(e -> highest.merge(e.partition(), e.offset(), Math::max));
+        return Sql.column(session, """
+                with moved as (
+                    insert into projection_positions (name, version, kafka_partition, kafka_offset)
+                    select cast(:name as text), cast(:version as int), * from unnest(cast(:partitions as int[]),
+                                                                                     cast(:offsets as bigint[]))
+                    on conflict (name, version, kafka_partition) do update
+                       set kafka_offset = greatest(projection_positions.kafka_offset, excluded.kafka_offset))
+                insert into projection_events (name, version, event_id)
+                select cast(:name as text), cast(:version as int), unnest(cast(:ids as text[]))
+                on conflict do nothing returning event_id""",
+                Map.of("name", name(), "version", version, "ids", ids.toArray(String[]::new),
+                        "partitions", highest.keySet().toArray(Integer[]::new),
+                        "offsets", highest.keySet().stream().map(highest::get).toArray(Long[]::new)), String.class)
+                .map(HashSet::new);
     }
 
     /** Removes a version's rows, ids and positions. */
