@@ -78,7 +78,15 @@ class DatabaseOutageIT {
         load.start();
         await().atMost(Duration.ofSeconds(30)).until(() -> accepted.size() >= 5);
         postgres.pause();
-        sleep(8000);
+        sleep(3000);
+        // while it is down: a read is 503 too, and a malformed request is still a 400 (checked before
+        // any database work), never a 5xx
+        given().baseUri(system.registry.url()).auth().oauth2(SystemUnderTest.ADMIN_KEY)
+                .when().get("/api/v1/clusters").then().statusCode(503).contentType("application/problem+json");
+        given().baseUri(system.registry.url()).auth().oauth2(SystemUnderTest.ADMIN_KEY)
+                .contentType("application/json").body("{\"name\": null, \"spec\": []}")
+                .when().post("/api/v1/clusters").then().statusCode(400).contentType("application/problem+json");
+        sleep(5000);
         int acceptedBefore = accepted.size();
         postgres.resume();
         await().atMost(Duration.ofSeconds(60)).until(() -> accepted.size() >= acceptedBefore + 5);

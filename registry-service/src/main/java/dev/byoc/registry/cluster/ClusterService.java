@@ -113,14 +113,17 @@ public class ClusterService {
     /** The owner's cluster by name (the live one, else the last deleted one), or 404 with close names. */
     public Uni<ClusterRow> found(String owner, String name) {
         return clusters.byName(owner, name).chain(cluster -> cluster.isPresent() ? Uni.createFrom().item(cluster.get())
-                : notFound(owner, name).chain(notFound -> Uni.createFrom().failure(notFound)));
+                : missing(owner, name));
     }
 
     /** The owner's live cluster by name, or 404. In the caller's session. */
     public Uni<ClusterRow> live(String owner, String name) {
-        return found(owner, name).chain(cluster -> cluster.released()
-                ? notFound(owner, name).chain(notFound -> Uni.createFrom().<ClusterRow>failure(notFound))
+        return found(owner, name).chain(cluster -> cluster.released() ? missing(owner, name)
                 : Uni.createFrom().item(cluster));
+    }
+
+    private Uni<ClusterRow> missing(String owner, String name) {
+        return notFound(owner, name).chain(notFound -> Uni.createFrom().failure(notFound));
     }
 
     public Uni<ProblemException> notFound(String owner, String name) {
