@@ -2,6 +2,7 @@ package dev.byoc.registry.cluster;
 
 import dev.byoc.contracts.Json;
 import dev.byoc.contracts.event.ClusterSpec;
+import dev.byoc.registry.outbox.OutboxEntry;
 import dev.byoc.support.db.Sql;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
@@ -40,16 +41,23 @@ public class ClusterRepository implements PanacheRepositoryBase<Cluster, UUID> {
                    and v.version = (select live_version from projections where name = 'cluster-view')
             """;
 
-    public Uni<Void> insert(UUID id, String name, String owner, ClusterSpec spec, Instant now) {
-        Cluster cluster = new Cluster();
-        cluster.id = id;
-        cluster.name = name;
-        cluster.owner = owner;
-        cluster.spec = Json.write(spec);
-        cluster.createdAt = now;
-        cluster.updatedAt = now;
-        // flushed at once: a name taken by the owner's live cluster fails here, as a unique violation
-        return persistAndFlush(cluster).replaceWithVoid();
+    /**
+     * A new cluster and its first outbox row, in one statement: registration is the write path
+     * that carries the load, and one round trip instead of three (with a session's flushes) is
+     * what keeps it as fast as plain JDBC was. A name taken by the owner's live cluster fails the
+     * statement as a unique violation, and writes neither row.
+     */
+    public Uni<Void> insert(UUID id, String name, String owner, ClusterSpec spec, Instant now, OutboxEntry event) {
+        return getSession().chain(session -> Sql.execute(session, """
+                with cluster as (
+                    insert into clusters (id, name, owner, spec, created_at, updated_at)
+                    values (cast(cast(:id as text) as uuid), :name, :owner, cast(cast(:spec as text) as jsonb),
+                            cast(cast(:now as text) as timestamptz), cast(cast(:now as text) as timestamptz)))
+                insert into outbox (event_id, cluster_id, type, payload)
+                values (cast(cast(:eventId as text) as uuid), cast(cast(:id as text) as uuid), :type, :payload)""",
+                Map.of("id", Sql.uuid(id), "name", name, "owner", owner, "spec", Json.write(spec),
+                        "now", Sql.timestamp(now), "eventId", Sql.uuid(event.eventId), "type", event.type,
+                        "payload", event.payload))).replaceWithVoid();
     }
 
     public Uni<Void> updateSpec(UUID id, ClusterSpec spec, Instant now) {

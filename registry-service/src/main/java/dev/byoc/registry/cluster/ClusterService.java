@@ -64,12 +64,13 @@ public class ClusterService {
         }
         UUID id = UUID.randomUUID();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        return Transactions.inTransaction(session -> clusters.insert(id, request.name(), owner, request.spec(), now)
+        var requested = Outbox.entry(eventId, id, new ClusterRequested(id, request.name(), owner, request.spec(), now));
+        // one statement, atomic on its own: in the caller's transaction when there is one (a command)
+        return Transactions.inSession(session -> clusters.insert(id, request.name(), owner, request.spec(), now, requested)
                 .onFailure(DatabaseFaults::isUniqueViolation).transform(taken ->
                         // names are unique per owner: this is the caller's own cluster, never another user's
                         ProblemException.conflict("you already have a cluster named '" + request.name() + "'; "
                                 + "pick another name or delete that cluster first"))
-                .chain(() -> outbox.add(eventId, id, new ClusterRequested(id, request.name(), owner, request.spec(), now)))
                 .replaceWith(new ClusterRow(id, request.name(), owner, request.spec(), ClusterStatus.QUEUED.wire(), null, null, null, now, now,
                         false)));
     }

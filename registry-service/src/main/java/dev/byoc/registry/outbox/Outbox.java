@@ -19,11 +19,16 @@ public class Outbox implements PanacheRepositoryBase<OutboxEntry, Long> {
 
     /** With a given id, e.g. derived from a command's ce_id so a redelivered command adds nothing. */
     public Uni<String> add(String eventId, UUID clusterId, EventData event) {
+        return persist(entry(eventId, clusterId, event)).replaceWith(eventId);
+    }
+
+    /** The row for an event, not yet stored (for a statement that writes it with other rows). */
+    public static OutboxEntry entry(String eventId, UUID clusterId, EventData event) {
         OutboxEntry entry = new OutboxEntry();
         entry.eventId = UUID.fromString(eventId);
         entry.clusterId = clusterId;
         entry.type = EventTypes.of(event.getClass()).orElseThrow().type();
         entry.payload = Json.write(event);
-        return persist(entry).replaceWith(eventId);
+        return entry;
     }
 }
