@@ -92,7 +92,7 @@ public final class WatchListProjection implements Projection<WatchedCluster> {
     @Override
     public Uni<Map<UUID, WatchedCluster>> load(Mutiny.Session session, int version, Set<UUID> keys) {
         return Sql.rows(session, "select " + COLUMNS + " from watch_list w where w.version = :version "
-                + "and w.cluster_id in (:keys) for update", Map.of("version", version, "keys", keys)).map(rows -> {
+                + "and w.cluster_id = any(cast(:keys as uuid[])) for update", Map.of("version", version, "keys", keys.toArray(UUID[]::new))).map(rows -> {
                     Map<UUID, WatchedCluster> loaded = new HashMap<>();
                     rows.forEach(r -> {
                         WatchedCluster row = read(r);

@@ -63,7 +63,7 @@ public final class ClusterView implements Projection<ClusterViewRow> {
     public Uni<Map<UUID, ClusterViewRow>> load(Mutiny.Session session, int version, Set<UUID> keys) {
         return Sql.rows(session, "select cast(cluster_id as text), name, owner, status, reason, checks::text, "
                 + "teardown::text, last_event_id::text, last_partition, last_offset, updated_at from cluster_view "
-                + "where version = :version and cluster_id in (:keys) for update", Map.of("version", version, "keys", keys))
+                + "where version = :version and cluster_id = any(cast(:keys as uuid[])) for update", Map.of("version", version, "keys", keys.toArray(UUID[]::new)))
                 .map(rows -> {
                     Map<UUID, ClusterViewRow> loaded = new HashMap<>();
                     for (Object[] r : rows) {

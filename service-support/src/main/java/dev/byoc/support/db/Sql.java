@@ -22,7 +22,10 @@ import org.hibernate.reactive.pool.ReactiveConnection;
  * travel in their text form and the SQL casts them ({@code cast(cast(:id as text) as uuid)}), so no
  * Java-to-PostgreSQL type inference is involved — the Vert.x client would, for one, send a String
  * bound to a jsonb parameter as a JSON string. Results are converted back here, whatever Java type
- * the driver chose.
+ * the driver chose. The one exception is a set of keys: bind a {@code UUID[]} to
+ * {@code id = any(cast(:ids as uuid[]))}: cast from {@code text[]}, the same condition took
+ * PostgreSQL 30–70 ms per rebuild batch of 500 keys instead of under 5 ms (measured with
+ * log_min_duration_statement; the rebuild ran at 10,300 events/s instead of 16,600).
  *
  * <p>Statements run on the session's own connection ({@link ReactiveConnection}, Hibernate
  * Reactive's incubating SPI), after a flush of the session, as Hibernate's native queries do — but

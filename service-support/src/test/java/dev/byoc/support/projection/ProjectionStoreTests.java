@@ -50,8 +50,8 @@ class ProjectionStoreTests {
         @Override
         public Uni<Map<UUID, Row>> load(Mutiny.Session session, int version, Set<UUID> keys) {
             return Sql.rows(session, "select cast(cluster_id as text), events, status, last_event_id from toy "
-                    + "where version = :version and cluster_id in (:keys) for update",
-                    Map.of("version", version, "keys", keys)).map(rows -> {
+                    + "where version = :version and cluster_id = any(cast(:keys as uuid[])) for update",
+                    Map.of("version", version, "keys", keys.toArray(UUID[]::new))).map(rows -> {
                         Map<UUID, Row> loaded = new java.util.HashMap<>();
                         rows.forEach(r -> loaded.put(Sql.uuidOf(r[0]), new Row(Sql.uuidOf(r[0]), Sql.integer(r[1]),
                                 Sql.text(r[2]), Sql.text(r[3]))));
