@@ -1,6 +1,7 @@
 package dev.byoc.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.byoc.contracts.lifecycle.ClusterStatus;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +24,22 @@ public final class Reports {
     public static String text(JsonNode node, String field) {
         JsonNode value = node == null ? null : node.get(field);
         return value == null || value.isNull() ? null : value.asText();
+    }
+
+    /**
+     * The status a wire name stands for, or {@code null} for a missing one or one this CLI does not know
+     * (a newer server's): callers treat those as no known status rather than fail. Only the exact wire
+     * name matches, unlike {@link ClusterStatus#fromWire}, which also throws on unknown values.
+     */
+    public static ClusterStatus status(String wire) {
+        if (wire != null) {
+            for (ClusterStatus status : ClusterStatus.values()) {
+                if (status.wire().equals(wire)) {
+                    return status;
+                }
+            }
+        }
+        return null;
     }
 
     /**
@@ -82,7 +99,8 @@ public final class Reports {
         JsonNode checks = checks(cluster);
         out.println();
         if (checks == null || checks.isEmpty()) {
-            out.println(style.bold("validation:") + " " + (("queued".equals(status) || "pending".equals(status))
+            ClusterStatus known = status(status);
+            out.println(style.bold("validation:") + " " + ((known == ClusterStatus.QUEUED || known == ClusterStatus.PENDING)
                     ? "not reported yet" : "no checks recorded"));
         } else {
             out.println(style.bold("validation:"));

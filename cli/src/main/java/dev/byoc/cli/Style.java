@@ -1,5 +1,7 @@
 package dev.byoc.cli;
 
+import dev.byoc.contracts.lifecycle.ClusterStatus;
+
 /** ANSI colours, or plain text when the stream is not a terminal. */
 public record Style(boolean enabled) {
     private static final String RESET = "\u001b[0m";
@@ -29,11 +31,14 @@ public record Style(boolean enabled) {
         if (status == null) {
             return "";
         }
-        return switch (status) {
-            case "queued", "pending" -> yellow(status);
-            case "running" -> green(status);
-            case "failed", "terminating", "deleted" -> red(status);
-            default -> status;
+        ClusterStatus known = Reports.status(status);
+        if (known == null) {
+            return status; // a newer server's status: shown as is
+        }
+        return switch (known) {
+            case QUEUED, PENDING -> yellow(status);
+            case RUNNING -> green(status);
+            case FAILED, TERMINATING, DELETED -> red(status);
         };
     }
 

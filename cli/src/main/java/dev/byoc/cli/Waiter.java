@@ -1,6 +1,7 @@
 package dev.byoc.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.byoc.contracts.lifecycle.ClusterStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
@@ -140,26 +141,27 @@ public final class Waiter {
                         shown = line; // a report that changed under the same status and reason is not news
                         progress.status(event);
                     }
-                    if (status == null) {
-                        continue;
+                    ClusterStatus known = Reports.status(status);
+                    if (known == null) {
+                        continue; // no status, or a newer server's: shown, but neither the goal nor a failure
                     }
                     if (goal == Goal.RUNNING) {
-                        switch (status) {
-                            case "running":
+                        switch (known) {
+                            case RUNNING:
                                 return new Outcome(Result.REACHED, event, progress.elapsed());
-                            case "failed":
+                            case FAILED:
                                 return new Outcome(Result.FAILED, event, progress.elapsed());
-                            case "terminating", "deleted":
+                            case TERMINATING, DELETED:
                                 return new Outcome(Result.GONE, event, progress.elapsed());
                             default:
                                 break;
                         }
                     } else {
-                        if ("terminating".equals(status)) {
+                        if (known == ClusterStatus.TERMINATING) {
                             seenTerminating = true;
-                        } else if ("deleted".equals(status)) {
+                        } else if (known == ClusterStatus.DELETED) {
                             return new Outcome(Result.REACHED, event, progress.elapsed());
-                        } else if ("failed".equals(status) && (seenTerminating || after(event, requestedAt))) {
+                        } else if (known == ClusterStatus.FAILED && (seenTerminating || after(event, requestedAt))) {
                             return new Outcome(Result.FAILED, event, progress.elapsed());
                         }
                     }

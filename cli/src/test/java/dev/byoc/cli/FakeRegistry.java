@@ -1,5 +1,6 @@
 package dev.byoc.cli;
 
+import dev.byoc.contracts.lifecycle.ReasonCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -344,8 +345,11 @@ final class FakeRegistry implements AutoCloseable {
             return;
         }
         if (!cluster.path("released").asBoolean()) {
-            setStatus(name, force ? "deleted" : "terminating", force ? "force-deleted: no resources were deleted"
-                    : "deletion requested");
+            ReasonCode code = force ? ReasonCode.FORCE_DELETED : ReasonCode.DELETION_REQUESTED;
+            setStatus(name, force ? "deleted" : "terminating", code.text());
+            synchronized (this) {
+                cluster.put("reasonCode", code.wire());
+            }
         }
         ObjectNode answer = Json.mapper().createObjectNode();
         answer.set("cluster", Json.mapper().readTree(view(cluster)));

@@ -255,6 +255,9 @@ class MonitorTests {
                 found -> found.stream().anyMatch(r -> to(r).equals("failed")), Duration.ofSeconds(40));
         assertThat(changes.stream().map(MonitorTests::to).toList()).containsExactly("queued", "pending", "failed");
         assertThat(changes.get(2).value()).contains("provisioning timed out after 12s");
+        assertThat(changes.stream().map(r -> Json.mapper().valueToTree(Json.read(r.value(), Object.class))
+                .path("reasonCode").asText()).toList()).as("each change names its reason code")
+                .containsExactly("requested", "validating", "provisioning-timeout");
     }
 
     @Test

@@ -243,7 +243,8 @@ class ClusterApiTests {
 
         as(ADMIN).delete("/api/v1/clusters/" + name).then().statusCode(202)
                 .body("cluster.status", equalTo("terminating"));
-        as(ADMIN).get("/api/v1/clusters/" + name).then().statusCode(200).body("status", equalTo("terminating"));
+        as(ADMIN).get("/api/v1/clusters/" + name).then().statusCode(200).body("status", equalTo("terminating"))
+                .body("reason", equalTo("deletion requested")).body("reasonCode", equalTo("deletion-requested"));
         as(ADMIN).delete("/api/v1/clusters/" + name).then().statusCode(202);
         as(ADMIN).contentType("application/merge-patch+json").body("{\"spec\": {\"performance_profile\": \"default\"}}")
                 .patch("/api/v1/clusters/" + name).then().statusCode(409);
@@ -255,8 +256,9 @@ class ClusterApiTests {
         as(ADMIN).contentType("application/json").body(Specs.grid(name)).post("/api/v1/clusters").then().statusCode(201);
         as(ADMIN).queryParam("force", true).delete("/api/v1/clusters/" + name).then().statusCode(202)
                 .body("message", containsString("does not delete any resources"))
-                .body("cluster.status", equalTo("deleted"));
-        as(ADMIN).contentType("application/json").body(Specs.grid(name)).post("/api/v1/clusters").then().statusCode(201);
+                .body("cluster.status", equalTo("deleted")).body("cluster.reasonCode", equalTo("force-deleted"));
+        as(ADMIN).contentType("application/json").body(Specs.grid(name)).post("/api/v1/clusters").then().statusCode(201)
+                .body("reasonCode", equalTo("requested"));
         as(ADMIN).queryParam("includeDeleted", true).get("/api/v1/clusters").then().statusCode(200)
                 .body("items.findAll { it.name == '" + name + "' }.status", org.hamcrest.Matchers.containsInAnyOrder("queued", "deleted"));
     }

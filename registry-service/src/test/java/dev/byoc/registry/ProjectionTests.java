@@ -48,10 +48,15 @@ class ProjectionTests {
     }
 
     private String statusChanged(String id, String name, String from, String to, String reason) {
+        return statusChanged(id, name, from, to, reason, null);
+    }
+
+    private String statusChanged(String id, String name, String from, String to, String reason, String reasonCode) {
         return """
-                {"clusterId": "%s", "name": "%s", "from": %s, "to": "%s", "reason": %s,
+                {"clusterId": "%s", "name": "%s", "from": %s, "to": "%s", "reason": %s,%s
                  "causeEventId": "%s", "observedAt": "%s"}""".formatted(id, name, from == null ? "null" : "\"" + from + "\"",
-                to, reason == null ? "null" : "\"" + reason + "\"", UUID.randomUUID(), Instant.now());
+                to, reason == null ? "null" : "\"" + reason + "\"",
+                reasonCode == null ? "" : " \"reasonCode\": \"" + reasonCode + "\",", UUID.randomUUID(), Instant.now());
     }
 
     @Test
@@ -91,11 +96,12 @@ class ProjectionTests {
         String name = ClusterApiTests.unique("twice");
         String id = register(name);
         String eventId = UUID.randomUUID().toString();
-        String running = statusChanged(id, name, "pending", "running", "EKS cluster is ACTIVE");
+        String running = statusChanged(id, name, "pending", "running", "EKS cluster is ACTIVE", "eks-active");
         String type = "byoc.cluster.status-changed.v1";
         kafka.produce(EVENTS, id, running, KafkaTestClient.cloudEvent(eventId, type, id));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(ADMIN)
-                .get("/api/v1/clusters/" + name).then().body("status", equalTo("running")));
+                .get("/api/v1/clusters/" + name).then().body("status", equalTo("running"))
+                .body("reasonCode", equalTo("eks-active")));
 
         // the same event again under a new offset, then a later fact: only the later fact changes anything
         kafka.produce(EVENTS, id, running, KafkaTestClient.cloudEvent(eventId, type, id));

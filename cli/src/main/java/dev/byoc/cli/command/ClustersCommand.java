@@ -6,7 +6,9 @@ import dev.byoc.cli.Humanize;
 import dev.byoc.cli.Reports;
 import dev.byoc.cli.Style;
 import dev.byoc.cli.Table;
+import dev.byoc.contracts.lifecycle.ClusterStatus;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -19,7 +21,7 @@ import picocli.CommandLine.Option;
         subcommands = {PrerequisitesCommand.class, AwsCommand.class, DescribeCommand.class})
 public class ClustersCommand extends BaseCommand {
     /** What --status takes, in lifecycle order (the order help and completion show). */
-    static final List<String> STATUSES = List.of("queued", "pending", "running", "failed", "terminating", "deleted");
+    static final List<String> STATUSES = Arrays.stream(ClusterStatus.values()).map(ClusterStatus::wire).toList();
 
     @Option(names = "--all", description = "Include deleted clusters.")
     boolean all;

@@ -5,6 +5,7 @@ import dev.byoc.cli.ExitCodes;
 import dev.byoc.cli.Humanize;
 import dev.byoc.cli.Reports;
 import dev.byoc.cli.Waiter;
+import dev.byoc.contracts.lifecycle.ClusterStatus;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -44,7 +45,7 @@ public class DeleteClusterCommand extends BaseCommand {
         JsonNode cluster = client().get(name);
         String status = Reports.text(cluster, "status");
         String bucket = Reports.text(cluster.path("spec").path("driver").path("kubernetes").path("aws"), "bucket_name");
-        if ("deleted".equals(status)) {
+        if (Reports.status(status) == ClusterStatus.DELETED) {
             info("cluster '" + name + "' is already deleted (" + Humanize.ago(Humanize.instant(Reports.text(cluster,
                     "updatedAt")), env().clock().instant()) + ")");
             if (!output.format.human()) {

@@ -10,6 +10,7 @@ import dev.byoc.cli.ExitCodes;
 import dev.byoc.cli.Reports;
 import dev.byoc.contracts.Json;
 import dev.byoc.contracts.event.ClusterSpec;
+import dev.byoc.contracts.lifecycle.ClusterStatus;
 import dev.byoc.contracts.spec.ClusterEdit;
 import dev.byoc.contracts.spec.GridClusterRequest;
 import dev.byoc.contracts.spec.Violation;
@@ -55,7 +56,8 @@ public class EditClusterCommand extends BaseCommand {
     public Integer call() {
         JsonNode cluster = client().get(name);
         String status = Reports.text(cluster, "status");
-        if ("terminating".equals(status) || "deleted".equals(status)) {
+        ClusterStatus known = Reports.status(status);
+        if (known == ClusterStatus.TERMINATING || known == ClusterStatus.DELETED) {
             throw CliException.usage("cluster '" + name + "' is " + status + "; it can no longer be edited");
         }
         ClusterSpec current = specOf(cluster);

@@ -9,6 +9,7 @@ import dev.byoc.cli.StatusStream;
 import dev.byoc.cli.Style;
 import dev.byoc.cli.Waiter;
 import dev.byoc.contracts.Json;
+import dev.byoc.contracts.lifecycle.ClusterStatus;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -76,7 +77,7 @@ public class EventsCommand extends GroupCommand {
                         if (count != null && ++seen >= count) {
                             return ExitCodes.OK;
                         }
-                        if (cluster == null && "deleted".equals(Reports.text(event, "status"))) {
+                        if (cluster == null && Reports.status(Reports.text(event, "status")) == ClusterStatus.DELETED) {
                             StatusStream gone = streams.remove(update.cluster());
                             if (gone != null) {
                                 gone.close();

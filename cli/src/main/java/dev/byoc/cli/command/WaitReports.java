@@ -1,5 +1,6 @@
 package dev.byoc.cli.command;
 
+import dev.byoc.contracts.lifecycle.ReasonCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.byoc.cli.CliException;
 import dev.byoc.cli.ExitCodes;
@@ -96,8 +97,7 @@ final class WaitReports {
     }
 
     private static boolean isForced(JsonNode last) {
-        String reason = Reports.text(last, "reason");
-        return reason != null && reason.startsWith("force-deleted");
+        return ReasonCode.FORCE_DELETED.wire().equals(Reports.text(last, "reasonCode"));
     }
 
     private static int timedOut(BaseCommand command, String name, String operation, JsonNode last, Duration timeout) {

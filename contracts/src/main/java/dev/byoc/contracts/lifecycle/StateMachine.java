@@ -56,7 +56,7 @@ public final class StateMachine {
         }
         if (event instanceof ClusterRequested requested) {
             return status == null
-                    ? Transition.of(state, state.withName(requested.name()).to(QUEUED, null, null))
+                    ? Transition.of(state, state.withName(requested.name()).to(QUEUED, ReasonCode.REQUESTED, null))
                     : Transition.illegal(state);
         }
         if (event instanceof StatusChanged || event instanceof CommandRejected) {
@@ -68,14 +68,14 @@ public final class StateMachine {
         }
         if (event instanceof ClusterDeleted deleted) {
             return deleted.force()
-                    ? Transition.of(state, state.to(DELETED, "force-deleted: no resources were deleted", null))
+                    ? Transition.of(state, state.to(DELETED, ReasonCode.FORCE_DELETED, null))
                     : status == TERMINATING ? Transition.of(state, state)
-                    : Transition.of(state, state.to(TERMINATING, "deletion requested", null));
+                    : Transition.of(state, state.to(TERMINATING, ReasonCode.DELETION_REQUESTED, null));
         }
         if (event instanceof TeardownCompleted) {
             boolean tearingDown = status == TERMINATING
                     || (status == FAILED && state.failureCause() == FailureCause.TEARDOWN_TIMEOUT);
-            return tearingDown ? Transition.of(state, state.to(DELETED, "teardown completed", null))
+            return tearingDown ? Transition.of(state, state.to(DELETED, ReasonCode.TEARDOWN_COMPLETED, null))
                     : Transition.illegal(state);
         }
         if (event instanceof TimedOut timedOut) {
@@ -91,9 +91,9 @@ public final class StateMachine {
         }
         if (event instanceof ValidationStarted) {
             return switch (status) {
-                case QUEUED -> Transition.of(state, state.to(PENDING, "validating AWS access", null));
+                case QUEUED -> Transition.of(state, state.to(PENDING, ReasonCode.VALIDATING, null));
                 case FAILED -> state.failureCause() == FailureCause.VALIDATION
-                        ? Transition.of(state, state.to(PENDING, "re-validating AWS access", null))
+                        ? Transition.of(state, state.to(PENDING, ReasonCode.REVALIDATING, null))
                         : Transition.of(state, state);
                 default -> Transition.of(state, state);
             };
@@ -101,16 +101,16 @@ public final class StateMachine {
         if (event instanceof Validated) {
             ClusterState validated = state.withValidated(true);
             return switch (status) {
-                case QUEUED -> Transition.of(state, validated.to(PENDING, "validated; waiting for EKS to be ACTIVE", null));
-                case PENDING -> Transition.of(state, validated.to(PENDING, "validated; waiting for EKS to be ACTIVE", null));
+                case QUEUED -> Transition.of(state, validated.to(PENDING, ReasonCode.AWAITING_EKS, null));
+                case PENDING -> Transition.of(state, validated.to(PENDING, ReasonCode.AWAITING_EKS, null));
                 case FAILED -> state.failureCause() == FailureCause.VALIDATION
-                        ? Transition.of(state, validated.to(PENDING, "validated; waiting for EKS to be ACTIVE", null))
+                        ? Transition.of(state, validated.to(PENDING, ReasonCode.AWAITING_EKS, null))
                         : Transition.of(state, validated);
                 default -> Transition.of(state, validated);
             };
         }
         if (event instanceof ValidationFailed failed) {
-            return Transition.of(state, state.withValidated(false).to(FAILED, failed.reason(), FailureCause.VALIDATION));
+            return Transition.of(state, state.withValidated(false).to(FAILED, ReasonCode.VALIDATION_FAILED, failed.reason(), FailureCause.VALIDATION));
         }
         if (event instanceof HealthObserved observed) {
             return observe(state, observed);
@@ -125,10 +125,10 @@ public final class StateMachine {
      */
     public Transition timedOut(ClusterState state, String reason) {
         if (state.status() == PENDING) {
-            return Transition.of(state, state.to(FAILED, reason, FailureCause.PROVISIONING_TIMEOUT));
+            return Transition.of(state, state.to(FAILED, ReasonCode.PROVISIONING_TIMEOUT, reason, FailureCause.PROVISIONING_TIMEOUT));
         }
         if (state.status() == TERMINATING) {
-            return Transition.of(state, state.to(FAILED, reason, FailureCause.TEARDOWN_TIMEOUT));
+            return Transition.of(state, state.to(FAILED, ReasonCode.TEARDOWN_TIMEOUT, reason, FailureCause.TEARDOWN_TIMEOUT));
         }
         return Transition.illegal(state);
     }
@@ -158,17 +158,27 @@ public final class StateMachine {
         ClusterState counted = state.withObservation(eks, healthyStreak, unhealthyStreak);
         String why = describe(state.name(), observed);
         return switch (state.status()) {
-            case PENDING -> healthy ? Transition.of(state, counted.to(RUNNING, "EKS cluster is " + eks, null))
-                    : unhealthy ? Transition.of(state, counted.to(FAILED, why, FailureCause.HEALTH))
+            case PENDING -> healthy ? Transition.of(state, counted.to(RUNNING, ReasonCode.EKS_ACTIVE, "EKS cluster is " + eks, null))
+                    : unhealthy ? Transition.of(state, counted.to(FAILED, unhealthyCode(eks), why, FailureCause.HEALTH))
                     : Transition.of(state, counted);
             case RUNNING -> unhealthyStreak >= thresholds.unhealthyToFail()
-                    ? Transition.of(state, counted.to(FAILED, why, FailureCause.HEALTH))
+                    ? Transition.of(state, counted.to(FAILED, unhealthyCode(eks), why, FailureCause.HEALTH))
                     : Transition.of(state, counted);
             case FAILED -> state.failureCause() != FailureCause.VALIDATION
                     && healthyStreak >= thresholds.healthyToRecover()
-                    ? Transition.of(state, counted.to(RUNNING, "EKS cluster is " + eks + " again", null))
+                    ? Transition.of(state, counted.to(RUNNING, ReasonCode.EKS_RECOVERED, "EKS cluster is " + eks + " again", null))
                     : Transition.of(state, counted);
             default -> Transition.of(state, counted);
+        };
+    }
+
+    private static ReasonCode unhealthyCode(HealthObserved.EksStatus eks) {
+        return switch (eks) {
+            case NOT_FOUND -> ReasonCode.EKS_NOT_FOUND;
+            case ROLE_NOT_ASSUMABLE -> ReasonCode.ROLE_NOT_ASSUMABLE;
+            case FAILED -> ReasonCode.EKS_FAILED;
+            case DELETING -> ReasonCode.EKS_DELETED_OUTSIDE;
+            default -> ReasonCode.EKS_UNHEALTHY;
         };
     }
 

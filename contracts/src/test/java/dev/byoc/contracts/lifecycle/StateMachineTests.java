@@ -77,9 +77,27 @@ class StateMachineTests {
             "external-id-enforced: the role can be assumed without the external ID", T);
     static final TeardownCompleted TEARDOWN = new TeardownCompleted(ID, "cause", List.of(), List.of(), "terraform destroy", T);
     static final StatusChanged STATUS_CHANGED = new StatusChanged(ID, "demo-01", ClusterStatus.QUEUED, ClusterStatus.PENDING,
-            "validating", "cause", T);
+            "validating", ReasonCode.VALIDATING, "cause", T);
     static final CommandRejected COMMAND_REJECTED = new CommandRejected(ID, "demo-01", "corr",
             EventTypes.UPDATE_COMMAND.type(), List.of(new Violation("spec.driver.kubernetes.aws.region", "cannot be edited")), T);
+
+    @Test
+    void everyTransitionNamesItsReasonCodeAndAFixedCodeBringsItsOwnText() {
+        for (var entry : STATES.entrySet()) {
+            for (EventData event : EVENTS.values()) {
+                Transition t = machine.apply(entry.getValue().get(), event);
+                if (t.legal() && t.next().status() != null && t.next().status() != entry.getValue().get().status()) {
+                    assertThat(t.next().reasonCode()).as(entry.getKey() + " + " + event.getClass().getSimpleName()).isNotNull();
+                    if (t.next().reasonCode().text() != null) {
+                        assertThat(t.next().reason()).isEqualTo(t.next().reasonCode().text());
+                    }
+                }
+            }
+        }
+        assertThat(ReasonCode.fromWire("force-deleted")).isEqualTo(ReasonCode.FORCE_DELETED);
+        assertThat(ReasonCode.EKS_DELETED_OUTSIDE.wire()).isEqualTo("eks-deleted-outside");
+        assertThat(ReasonCode.fromWire("a-code-from-a-newer-monitor")).as("unknown reads as none").isNull();
+    }
 
     static TimedOut timedOut(ClusterStatus status, String reason) {
         return new TimedOut(ID, status, T, "PT30M", reason, T.plusSeconds(1800));
@@ -215,12 +233,14 @@ class StateMachineTests {
     void validationFailureReasonBecomesTheStatusReason() {
         ClusterState failed = reach(REQUESTED, VALIDATION_STARTED, VALIDATION_FAILED);
         assertThat(failed.reason()).isEqualTo(VALIDATION_FAILED.reason());
+        assertThat(failed.reasonCode()).isEqualTo(ReasonCode.VALIDATION_FAILED);
         assertThat(failed.validated()).isFalse();
     }
 
     @Test
     void forceDeleteSaysNothingWasDeleted() {
         assertThat(machine.apply(reach(REQUESTED), FORCE_DELETED).next().reason()).contains("no resources were deleted");
+        assertThat(machine.apply(reach(REQUESTED), FORCE_DELETED).next().reasonCode()).isEqualTo(ReasonCode.FORCE_DELETED);
     }
 
     @Test
@@ -240,6 +260,7 @@ class StateMachineTests {
         assertThat(twice.next().status()).isEqualTo(ClusterStatus.FAILED);
         assertThat(twice.next().failureCause()).isEqualTo(FailureCause.HEALTH);
         assertThat(twice.next().reason()).contains("EKS cluster not found");
+        assertThat(twice.next().reasonCode()).isEqualTo(ReasonCode.EKS_NOT_FOUND);
         assertThat(twice.next().unhealthyStreak()).as("streaks restart with the new status").isZero();
     }
 
@@ -274,6 +295,7 @@ class StateMachineTests {
         assertThat(third.next().status()).isEqualTo(ClusterStatus.RUNNING);
         assertThat(third.next().failureCause()).isNull();
         assertThat(third.next().reason()).contains("again");
+        assertThat(third.next().reasonCode()).isEqualTo(ReasonCode.EKS_RECOVERED);
     }
 
     @Test
@@ -349,6 +371,7 @@ class StateMachineTests {
         assertThat(timeout.next().status()).isEqualTo(ClusterStatus.FAILED);
         assertThat(timeout.next().failureCause()).isEqualTo(FailureCause.PROVISIONING_TIMEOUT);
         assertThat(timeout.next().reason()).isEqualTo("provisioning timed out after 30m");
+        assertThat(timeout.next().reasonCode()).isEqualTo(ReasonCode.PROVISIONING_TIMEOUT);
 
         ClusterState state = timeout.next();
         for (int i = 0; i < StateMachine.Thresholds.DEFAULT.healthyToRecover(); i++) {

@@ -83,7 +83,7 @@ public class StatusFolder {
         String id = EventIds.derived(cause.id(), EventTypes.STATUS_CHANGED.type());
         ClusterState to = next.state();
         Uni<Void> changed = publisher.event(id, next.clusterId(), new StatusChanged(next.clusterId(), next.name(), from,
-                to.status(), to.reason(), cause.id(), cause.time()));
+                to.status(), to.reason(), to.reasonCode(), cause.id(), cause.time()));
         return changed.chain(() -> to.status() == ClusterStatus.DELETED ? publisher.tombstone(next.clusterId())
                 : publisher.state(new ClusterStateRecord(next.clusterId(), next.name(), next.owner(), to.status(),
                         to.reason(), next.spec().region(), next.spec().eksClusterName(), id, cause.time()))).invoke(() -> metrics.counter("byoc_monitor_status_changes_total",

@@ -2,6 +2,8 @@ package dev.byoc.registry.cluster;
 
 import dev.byoc.contracts.Json;
 import dev.byoc.contracts.event.ClusterSpec;
+import dev.byoc.contracts.lifecycle.ClusterStatus;
+import dev.byoc.contracts.lifecycle.ReasonCode;
 import dev.byoc.registry.outbox.OutboxEntry;
 import dev.byoc.support.db.Sql;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
@@ -23,23 +25,27 @@ public class ClusterRepository implements PanacheRepositoryBase<Cluster, UUID> {
 
     /**
      * Status as the caller must see it right after their own write (read-your-writes): a delete
-     * the projection has not seen yet shows as terminating.
+     * the projection has not seen yet shows as what the state machine makes of it — terminating,
+     * or deleted when forced — with that transition's reason and code (ReasonCode, one place for
+     * both). In SQL, not Java, because the list filters and pages on the status.
      */
     private static final String SELECT = """
             select c.id, c.name, c.owner, c.spec::text, c.created_at,
                    greatest(c.updated_at, v.updated_at) as updated_at,
-                   case when c.released_at is not null and c.force_deleted then 'deleted'
-                        when c.deleting_at is not null and (v.updated_at is null or v.updated_at < c.deleting_at)
-                             then 'terminating'
-                        else coalesce(v.status, 'queued') end as status,
-                   case when c.deleting_at is not null and (v.updated_at is null or v.updated_at < c.deleting_at)
-                             then case when c.force_deleted then 'force-deleted: no resources were deleted'
-                                       else 'deletion requested' end
+                   case when c.released_at is not null and c.force_deleted then '%1$s'
+                        when %3$s then '%2$s'
+                        else coalesce(v.status, '%4$s') end as status,
+                   case when %3$s then case when c.force_deleted then '%5$s' else '%6$s' end
                         else v.reason end as reason,
-                   v.checks::text, v.teardown::text, c.released_at is not null
+                   v.checks::text, v.teardown::text, c.released_at is not null,
+                   case when %3$s then case when c.force_deleted then '%7$s' else '%8$s' end
+                        else coalesce(v.reason_code, case when v.status is null then '%9$s' end) end as reason_code
               from clusters c left join cluster_view v on v.cluster_id = c.id
                    and v.version = (select live_version from projections where name = 'cluster-view')
-            """;
+            """.formatted(ClusterStatus.DELETED.wire(), ClusterStatus.TERMINATING.wire(),
+            "c.deleting_at is not null and (v.updated_at is null or v.updated_at < c.deleting_at)",
+            ClusterStatus.QUEUED.wire(), ReasonCode.FORCE_DELETED.text(), ReasonCode.DELETION_REQUESTED.text(),
+            ReasonCode.FORCE_DELETED.wire(), ReasonCode.DELETION_REQUESTED.wire(), ReasonCode.REQUESTED.wire());
 
     /**
      * A new cluster and its first outbox row, in one statement: registration is the write path
@@ -122,7 +128,7 @@ public class ClusterRepository implements PanacheRepositoryBase<Cluster, UUID> {
     private Uni<List<ClusterRow>> query(String sql, Map<String, Object> parameters) {
         return getSession().chain(session -> session.flush().chain(() -> Sql.rows(session, sql, parameters)))
                 .map(rows -> rows.stream().map(r -> new ClusterRow(Sql.uuidOf(r[0]), Sql.text(r[1]), Sql.text(r[2]),
-                        Json.read(Sql.text(r[3]), ClusterSpec.class), Sql.text(r[6]), Sql.text(r[7]),
+                        Json.read(Sql.text(r[3]), ClusterSpec.class), Sql.text(r[6]), Sql.text(r[7]), Sql.text(r[11]),
                         tree(Sql.text(r[8])), tree(Sql.text(r[9])), Sql.instant(r[4]), Sql.instant(r[5]),
                         Boolean.TRUE.equals(r[10]))).toList());
     }

@@ -9,6 +9,7 @@ import java.util.UUID;
 /** A cluster as the API shows it; the external ID only ever as its last four characters. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ClusterRepresentation(UUID id, String name, String type, String status, String reason,
+        String reasonCode,
         Instant createdAt, Instant updatedAt, JsonNode spec, Validation validation, JsonNode teardown) {
 
     public record Validation(JsonNode checks) {
@@ -16,7 +17,8 @@ public record ClusterRepresentation(UUID id, String name, String type, String st
 
     /** @param externalIdHint the owner's issued external ID, masked ("…7f3a") */
     public static ClusterRepresentation of(ClusterRow row, String externalIdHint) {
-        return new ClusterRepresentation(row.id(), row.name(), "byoc", row.status(), row.reason(), row.createdAt(),
+        return new ClusterRepresentation(row.id(), row.name(), "byoc", row.status(), row.reason(), row.reasonCode(),
+                row.createdAt(),
                 row.updatedAt(), GridClusterRequest.toGrid(null, row.spec(), externalIdHint).get("spec"),
                 new Validation(row.checks() == null ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode()
                         : row.checks()),

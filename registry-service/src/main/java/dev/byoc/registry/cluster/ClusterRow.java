@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 /** One cluster as the registry knows it: write model joined with the projection. */
-public record ClusterRow(UUID id, String name, String owner, ClusterSpec spec, String status, String reason,
+public record ClusterRow(UUID id, String name, String owner, ClusterSpec spec, String status, String reason, String reasonCode,
         JsonNode checks, JsonNode teardown, Instant createdAt, Instant updatedAt, boolean released) {
 
     /** {@code status} is the wire name the API shows; compared here, typed. */

@@ -5,6 +5,7 @@ import dev.byoc.contracts.event.ClusterDeleted;
 import dev.byoc.contracts.event.ClusterRequested;
 import dev.byoc.contracts.event.ClusterUpdated;
 import dev.byoc.contracts.lifecycle.ClusterStatus;
+import dev.byoc.contracts.lifecycle.ReasonCode;
 import dev.byoc.contracts.spec.ClusterEdit;
 import dev.byoc.contracts.spec.GridClusterRequest;
 import dev.byoc.contracts.spec.Violation;
@@ -71,7 +72,8 @@ public class ClusterService {
                         // names are unique per owner: this is the caller's own cluster, never another user's
                         ProblemException.conflict("you already have a cluster named '" + request.name() + "'; "
                                 + "pick another name or delete that cluster first"))
-                .replaceWith(new ClusterRow(id, request.name(), owner, request.spec(), ClusterStatus.QUEUED.wire(), null, null, null, now, now,
+                .replaceWith(new ClusterRow(id, request.name(), owner, request.spec(), ClusterStatus.QUEUED.wire(), null,
+                        ReasonCode.REQUESTED.wire(), null, null, now, now,
                         false)));
     }
 

@@ -4,26 +4,26 @@ import java.time.Instant;
 import java.util.UUID;
 
 /** One cluster in the cluster view: what the API shows beside the write model. JSON columns as text. */
-public record ClusterViewRow(UUID clusterId, String name, String owner, String status, String reason, String checks,
+public record ClusterViewRow(UUID clusterId, String name, String owner, String status, String reason, String reasonCode, String checks,
         String teardown, String lastEventId, int lastPartition, long lastOffset, Instant updatedAt) {
 
     ClusterViewRow after(String eventId, int partition, long offset) {
-        return new ClusterViewRow(clusterId, name, owner, status, reason, checks, teardown, eventId, partition, offset,
+        return new ClusterViewRow(clusterId, name, owner, status, reason, reasonCode, checks, teardown, eventId, partition, offset,
                 updatedAt);
     }
 
-    ClusterViewRow withStatus(String newStatus, String newReason, Instant at) {
-        return new ClusterViewRow(clusterId, name, owner, newStatus, newReason, checks, teardown, lastEventId,
+    ClusterViewRow withStatus(String newStatus, String newReason, String newReasonCode, Instant at) {
+        return new ClusterViewRow(clusterId, name, owner, newStatus, newReason, newReasonCode, checks, teardown, lastEventId,
                 lastPartition, lastOffset, at);
     }
 
     ClusterViewRow withChecks(String newChecks, Instant at) {
-        return new ClusterViewRow(clusterId, name, owner, status, reason, newChecks, teardown, lastEventId,
+        return new ClusterViewRow(clusterId, name, owner, status, reason, reasonCode, newChecks, teardown, lastEventId,
                 lastPartition, lastOffset, at);
     }
 
     ClusterViewRow withTeardown(String newTeardown, Instant at) {
-        return new ClusterViewRow(clusterId, name, owner, status, reason, checks, newTeardown, lastEventId,
+        return new ClusterViewRow(clusterId, name, owner, status, reason, reasonCode, checks, newTeardown, lastEventId,
                 lastPartition, lastOffset, at);
     }
 }
