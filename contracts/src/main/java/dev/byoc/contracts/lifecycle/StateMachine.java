@@ -119,6 +119,36 @@ public final class StateMachine {
     }
 
     /**
+     * {@link #apply} for a cluster whose current status began at {@code statusSince}: a
+     * {@link TimedOut} set for an earlier stay in the status (the cluster left it and came back
+     * before the deadline fired) is stale — legal, without effect.
+     */
+    public Transition apply(ClusterState state, EventData event, java.time.Instant statusSince) {
+        if (event instanceof TimedOut timedOut && statusSince != null && state.status() != null
+                && !timedOut.statusSince().equals(statusSince)) {
+            return Transition.of(state, state);
+        }
+        return apply(state, event);
+    }
+
+    /**
+     * Whether the cluster's EKS health is the platform's to judge now: not before validation (the
+     * access is unproven), nor once a teardown timed out (deletion began).
+     */
+    public static boolean judgesHealth(ClusterState state) {
+        return state.validated() && state.failureCause() != FailureCause.TEARDOWN_TIMEOUT;
+    }
+
+    /**
+     * Whether an observation that repeats the last one still counts: a streak toward recovering
+     * (failed) or toward failing (running) is under way, and only repeated observations finish it.
+     */
+    public static boolean countsRepeatedObservation(ClusterState state) {
+        return (state.status() == FAILED && state.healthyStreak() > 0)
+                || (state.status() == RUNNING && state.unhealthyStreak() > 0);
+    }
+
+    /**
      * The monitor's clock: pending too long fails ({@link FailureCause#PROVISIONING_TIMEOUT}); terminating too
      * long fails ({@link FailureCause#TEARDOWN_TIMEOUT}) and may be deleted again. Any other status is illegal.
      * The same rule as applying a {@link TimedOut} that names the cluster's current status.

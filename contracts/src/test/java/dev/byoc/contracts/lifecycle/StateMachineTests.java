@@ -99,6 +99,33 @@ class StateMachineTests {
         assertThat(ReasonCode.fromWire("a-code-from-a-newer-monitor")).as("unknown reads as none").isNull();
     }
 
+    @Test
+    void aTimeoutSetForAnEarlierStayInTheStatusIsStale() {
+        ClusterState pending = reach(REQUESTED, VALIDATION_STARTED);
+        Transition same = machine.apply(pending, PROVISIONING_TIMED_OUT, T);
+        assertThat(same.next().status()).isEqualTo(ClusterStatus.FAILED);
+        Transition stale = machine.apply(pending, PROVISIONING_TIMED_OUT, T.plusSeconds(60));
+        assertThat(stale.legal()).isTrue();
+        assertThat(stale.next()).isEqualTo(pending);
+    }
+
+    @Test
+    void healthIsJudgedOnlyOnceValidatedAndNeverAfterATeardownTimedOut() {
+        assertThat(StateMachine.judgesHealth(reach(REQUESTED, VALIDATION_STARTED))).isFalse();
+        assertThat(StateMachine.judgesHealth(reach(REQUESTED, VALIDATION_STARTED, VALIDATED))).isTrue();
+        assertThat(StateMachine.judgesHealth(STATES.get("failed(teardown)").get())).isFalse();
+    }
+
+    @Test
+    void aRepeatedObservationCountsOnlyWhileAStreakIsUnderWay() {
+        ClusterState running = STATES.get("running").get();
+        assertThat(StateMachine.countsRepeatedObservation(running)).isFalse();
+        assertThat(StateMachine.countsRepeatedObservation(machine.apply(running, UNHEALTHY).next())).isTrue();
+        ClusterState failed = STATES.get("failed(health)").get();
+        assertThat(StateMachine.countsRepeatedObservation(failed)).isFalse();
+        assertThat(StateMachine.countsRepeatedObservation(machine.apply(failed, HEALTHY).next())).isTrue();
+    }
+
     static TimedOut timedOut(ClusterStatus status, String reason) {
         return new TimedOut(ID, status, T, "PT30M", reason, T.plusSeconds(1800));
     }

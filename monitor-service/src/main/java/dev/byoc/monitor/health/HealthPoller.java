@@ -6,6 +6,7 @@ import dev.byoc.contracts.event.HealthObserved;
 import dev.byoc.contracts.event.TimedOut;
 import dev.byoc.contracts.lifecycle.ClusterState;
 import dev.byoc.contracts.lifecycle.ClusterStatus;
+import dev.byoc.contracts.lifecycle.StateMachine;
 import dev.byoc.monitor.kafka.OwnedPartitions;
 import dev.byoc.monitor.kafka.Publisher;
 import dev.byoc.monitor.watch.WatchList;
@@ -103,8 +104,7 @@ public class HealthPoller {
         ClusterState state = cluster.state();
         Instant next = Instant.now().plus(interval).plusMillis(jitter.isZero() ? 0
                 : ThreadLocalRandom.current().nextLong(jitter.toMillis() + 1));
-        if (!state.validated() || state.failureCause() == dev.byoc.contracts.lifecycle.FailureCause.TEARDOWN_TIMEOUT) {
-            // nothing to judge before validation, nor once deletion began
+        if (!StateMachine.judgesHealth(state)) {
             schedule(cluster, next);
             return;
         }
@@ -116,9 +116,7 @@ public class HealthPoller {
             metrics.counter("byoc_monitor_aws_errors_total", "code", observation.errorCode()).increment();
         }
         boolean changed = !observation.status().name().equals(cluster.lastObservation());
-        boolean counting = (state.status() == ClusterStatus.FAILED && state.healthyStreak() > 0)
-                || (state.status() == ClusterStatus.RUNNING && state.unhealthyStreak() > 0);
-        if (changed || counting) {
+        if (changed || StateMachine.countsRepeatedObservation(state)) {
             publisher.event(EventIds.random(), cluster.clusterId(), new HealthObserved(cluster.clusterId(),
                     observation.status(), observation.status().healthy(), observation.detail(), Instant.now()))
                     .await().atMost(PUBLISH_WAIT);

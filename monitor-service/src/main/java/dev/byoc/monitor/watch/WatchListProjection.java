@@ -7,7 +7,6 @@ import dev.byoc.contracts.event.ClusterSpec;
 import dev.byoc.contracts.event.ClusterUpdated;
 import dev.byoc.contracts.event.EventData;
 import dev.byoc.contracts.event.HealthObserved;
-import dev.byoc.contracts.event.TimedOut;
 import dev.byoc.contracts.lifecycle.ClusterState;
 import dev.byoc.contracts.lifecycle.StateMachine;
 import dev.byoc.contracts.lifecycle.Transition;
@@ -49,10 +48,7 @@ public final class WatchListProjection implements Projection<WatchedCluster> {
     public Transition transition(WatchedCluster current, ProjectedEvent event) {
         EventData data = event.event().data();
         ClusterState state = current == null ? ClusterState.initial(event.key()) : current.state();
-        if (data instanceof TimedOut timedOut && current != null && !timedOut.statusSince().equals(current.statusSince())) {
-            return new Transition(state, state, true); // legal: the cluster left that stay before the deadline
-        }
-        return machine.apply(state, data);
+        return machine.apply(state, data, current == null ? null : current.statusSince());
     }
 
     @Override
