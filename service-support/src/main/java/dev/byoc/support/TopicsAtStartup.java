@@ -6,24 +6,19 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-/** Every service creates the contract topics at start when missing (partitions from its config). */
+/** Every service creates the contract topics at start when missing (partitions from {@link TopicsConfig}). */
 @ApplicationScoped
 public class TopicsAtStartup {
     private static final Logger LOG = Logger.getLogger(TopicsAtStartup.class);
 
     void onStart(@Observes @Priority(1) StartupEvent event,
-            KafkaConnection kafka,
-            @ConfigProperty(name = "byoc.topics.cluster-events.partitions", defaultValue = "6") int events,
-            @ConfigProperty(name = "byoc.topics.cluster-events-dlq.partitions", defaultValue = "3") int dlq,
-            @ConfigProperty(name = "byoc.topics.cluster-commands.partitions", defaultValue = "3") int commands,
-            @ConfigProperty(name = "byoc.topics.cluster-state.partitions", defaultValue = "6") int state,
-            @ConfigProperty(name = "byoc.topics.replication-factor", defaultValue = "1") short replication) {
+            KafkaConnection kafka, TopicsConfig topics) {
         try {
-            List<String> created = TopicSetup.ensure(kafka.settings(),
-                    new TopicSetup.Partitions(events, dlq, commands, state, replication));
+            List<String> created = TopicSetup.ensure(kafka.settings(), new TopicSetup.Partitions(
+                    topics.clusterEventsPartitions(), topics.clusterEventsDlqPartitions(),
+                    topics.clusterCommandsPartitions(), topics.clusterStatePartitions(), topics.replicationFactor()));
             if (!created.isEmpty()) {
                 LOG.infof("created topics %s", created);
             }

@@ -7,7 +7,6 @@ import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
@@ -27,8 +26,8 @@ public class AdminKeyFilter {
 
     private final Optional<byte[]> adminKey;
 
-    AdminKeyFilter(@ConfigProperty(name = "byoc.admin-api-key") Optional<String> adminKey) {
-        this.adminKey = adminKey.map(String::trim).filter(k -> !k.isEmpty()).map(k -> k.getBytes(StandardCharsets.UTF_8));
+    AdminKeyFilter(AdminKeyConfig config) {
+        this.adminKey = config.value().map(String::trim).filter(k -> !k.isEmpty()).map(k -> k.getBytes(StandardCharsets.UTF_8));
     }
 
     @ServerRequestFilter

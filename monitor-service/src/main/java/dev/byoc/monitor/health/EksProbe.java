@@ -3,13 +3,14 @@ package dev.byoc.monitor.health;
 import dev.byoc.contracts.event.ClusterSpec;
 import dev.byoc.contracts.event.HealthObserved.EksStatus;
 import dev.byoc.contracts.tenant.ExternalIds;
+import dev.byoc.monitor.AwsConfig;
+import dev.byoc.monitor.ExternalIdConfig;
 import dev.byoc.monitor.watch.Replica;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -43,9 +44,9 @@ public class EksProbe {
     private final String instanceId;
     private final ExternalIds externalIds;
 
-    EksProbe(@ConfigProperty(name = "byoc.aws.call-timeout") Duration callTimeout, Replica replica,
-            @ConfigProperty(name = "byoc.external-id.secret") Optional<String> externalIdSecret) {
-        this.externalIds = externalIds(externalIdSecret);
+    EksProbe(AwsConfig aws, Replica replica, ExternalIdConfig externalId) {
+        Duration callTimeout = aws.callTimeout();
+        this.externalIds = externalIds(externalId.secret());
         this.instanceId = replica.id();
         this.http = UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(5)).socketTimeout(callTimeout).build();
         this.overrides = ClientOverrideConfiguration.builder().apiCallTimeout(callTimeout).build();

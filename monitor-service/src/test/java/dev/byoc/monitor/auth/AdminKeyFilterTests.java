@@ -36,7 +36,7 @@ class AdminKeyFilterTests {
     @Test
     void withoutAConfiguredKeyEveryAdminCallIsRefusedWhateverItSends() {
         for (Optional<String> unset : java.util.List.of(Optional.<String>empty(), Optional.of("  "))) {
-            AdminKeyFilter filter = new AdminKeyFilter(unset);
+            AdminKeyFilter filter = new AdminKeyFilter(() -> unset);
             for (String header : new String[] {null, "Bearer ", "Bearer anything", "Bearer  "}) {
                 Optional<Response> refused = filter.authenticate(request("/api/v1/watch", header));
                 assertThat(refused).as("header %s", header).isPresent();
@@ -50,7 +50,7 @@ class AdminKeyFilterTests {
 
     @Test
     void onlyTheExactKeyAsABearerTokenPasses() {
-        AdminKeyFilter filter = new AdminKeyFilter(Optional.of("the-admin-key"));
+        AdminKeyFilter filter = new AdminKeyFilter(() -> Optional.of("the-admin-key"));
         assertThat(filter.authenticate(request("/api/v1/admin/projections/watch-list/rebuild", "Bearer the-admin-key"))).isEmpty();
         assertThat(filter.authenticate(request("/api/v1/watch", "bearer the-admin-key"))).as("the scheme is case-insensitive").isEmpty();
         for (String wrong : new String[] {"Bearer the-admin-ke", "Bearer the-admin-key2", "Bearer THE-ADMIN-KEY",
@@ -64,6 +64,6 @@ class AdminKeyFilterTests {
 
     @Test
     void pathsOutsideTheApiAreNotItsConcern() {
-        assertThat(new AdminKeyFilter(Optional.empty()).authenticate(request("/favicon.ico", null))).isEmpty();
+        assertThat(new AdminKeyFilter(Optional::empty).authenticate(request("/favicon.ico", null))).isEmpty();
     }
 }

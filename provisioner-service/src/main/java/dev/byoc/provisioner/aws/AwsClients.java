@@ -1,11 +1,11 @@
 package dev.byoc.provisioner.aws;
 
+import dev.byoc.provisioner.config.AwsConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
@@ -30,8 +30,8 @@ public class AwsClients {
     private final SdkHttpClient http;
     private final Duration callTimeout;
 
-    AwsClients(@ConfigProperty(name = "byoc.aws.call-timeout") Duration callTimeout) {
-        this.callTimeout = callTimeout;
+    AwsClients(AwsConfig config) {
+        this.callTimeout = config.callTimeout();
         this.http = UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(5))
                 .socketTimeout(callTimeout)

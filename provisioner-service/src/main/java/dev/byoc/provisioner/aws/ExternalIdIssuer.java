@@ -1,10 +1,9 @@
 package dev.byoc.provisioner.aws;
 
 import dev.byoc.contracts.tenant.ExternalIds;
+import dev.byoc.provisioner.config.ExternalIdConfig;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The external ID the platform issued to a cluster's owner (DESIGN §1). Events carry no external
@@ -20,8 +19,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class ExternalIdIssuer {
     private final ExternalIds ids;
 
-    ExternalIdIssuer(@ConfigProperty(name = "byoc.external-id.secret") Optional<String> secret) {
-        this.ids = of(secret.orElse(null));
+    ExternalIdIssuer(ExternalIdConfig config) {
+        this.ids = of(config.secret().orElse(null));
     }
 
     /** @throws IllegalStateException naming the setting when the secret is missing or too short */

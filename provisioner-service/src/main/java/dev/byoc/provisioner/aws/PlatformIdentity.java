@@ -1,13 +1,13 @@
 package dev.byoc.provisioner.aws;
 
 import dev.byoc.contracts.tenant.TenantRules;
+import dev.byoc.provisioner.config.AwsConfig;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
 
@@ -27,8 +27,9 @@ public class PlatformIdentity {
     private final Set<String> configuredAccounts = new LinkedHashSet<>();
     private volatile GetCallerIdentityResponse caller;
 
-    PlatformIdentity(@ConfigProperty(name = "byoc.aws.platform-principal-arn") Optional<String> principal,
-            @ConfigProperty(name = "byoc.aws.platform-account-ids") Optional<List<String>> accounts) {
+    PlatformIdentity(AwsConfig config) {
+        Optional<String> principal = config.platformPrincipalArn();
+        Optional<List<String>> accounts = config.platformAccountIds();
         this.configuredPrincipal = principal.map(String::trim).filter(p -> !p.isEmpty());
         configuredAccounts.addAll(TenantRules.platformAccounts(principal, accounts.orElse(List.of())));
     }

@@ -14,6 +14,7 @@ import dev.byoc.contracts.event.TeardownCompleted;
 import dev.byoc.contracts.event.Validated;
 import dev.byoc.contracts.event.ValidationFailed;
 import dev.byoc.contracts.event.ValidationStarted;
+import dev.byoc.provisioner.config.ProvisionerConfig;
 import dev.byoc.provisioner.teardown.Teardown;
 import dev.byoc.support.EventIntake;
 import dev.byoc.support.InvalidRecordException;
@@ -32,7 +33,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -69,16 +69,15 @@ public class ClusterEventsConsumer {
 
     ClusterEventsConsumer(EventIntake intake, AccessValidator validator, Teardown teardown,
             @Channel("cluster-events-out") MutinyEmitter<String> events, MeterRegistry metrics,
-            @ConfigProperty(name = "byoc.provisioner.max-concurrency", defaultValue = "8") int maxConcurrency,
-            @ConfigProperty(name = "byoc.provisioner.max-pending") Optional<Integer> maxPending,
-            @ConfigProperty(name = "byoc.provisioner.shutdown-grace", defaultValue = "10s") Duration shutdownGrace) {
+            ProvisionerConfig config) {
+        int maxConcurrency = config.maxConcurrency();
         this.intake = intake;
         this.validator = validator;
         this.teardown = teardown;
         this.events = events;
         this.metrics = metrics;
-        this.shutdownGrace = shutdownGrace;
-        this.queue = new ClusterWorkQueue(maxConcurrency, maxPending.orElse(4 * maxConcurrency));
+        this.shutdownGrace = config.shutdownGrace();
+        this.queue = new ClusterWorkQueue(maxConcurrency, config.maxPending().orElse(4 * maxConcurrency));
         metrics.gauge("byoc_provisioner_work_pending", queue, ClusterWorkQueue::pending);
         metrics.gauge("byoc_provisioner_work_running", queue, ClusterWorkQueue::running);
         LOG.infof("serving up to %d clusters at once", maxConcurrency);

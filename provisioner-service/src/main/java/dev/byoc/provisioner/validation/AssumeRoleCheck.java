@@ -11,13 +11,13 @@ import dev.byoc.provisioner.aws.AwsClients;
 import dev.byoc.provisioner.aws.ExternalIdIssuer;
 import dev.byoc.provisioner.aws.PlatformIdentity;
 import dev.byoc.provisioner.aws.RoleSession;
+import dev.byoc.provisioner.config.AwsConfig;
 import dev.byoc.provisioner.validation.AccessValidator.ValidationInterrupted;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -43,11 +43,11 @@ public class AssumeRoleCheck implements AccessCheck {
     private final Duration assumeRoleWindow;
 
     AssumeRoleCheck(AwsClients aws, ExternalIdIssuer externalIds, PlatformIdentity platformIdentity,
-            @ConfigProperty(name = "byoc.aws.assume-role-retry-window") Duration assumeRoleWindow) {
+            AwsConfig config) {
         this.aws = aws;
         this.externalIds = externalIds;
         this.platformIdentity = platformIdentity;
-        this.assumeRoleWindow = assumeRoleWindow;
+        this.assumeRoleWindow = config.assumeRoleRetryWindow();
     }
 
     @Override

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import dev.byoc.support.db.Transactions;
 import io.smallrye.mutiny.Uni;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /** Every API call needs {@code Authorization: Bearer <key>}; health and OpenAPI live outside /api. */
@@ -21,10 +20,10 @@ public class ApiKeyFilter {
     private final Optional<String> bootstrapKey;
 
     ApiKeyFilter(UserRepository users, CurrentUser currentUser,
-            @ConfigProperty(name = "byoc.bootstrap-api-key") Optional<String> bootstrapKey) {
+            BootstrapKeyConfig bootstrapKey) {
         this.users = users;
         this.currentUser = currentUser;
-        this.bootstrapKey = bootstrapKey.filter(k -> !k.isBlank());
+        this.bootstrapKey = bootstrapKey.value().filter(k -> !k.isBlank());
     }
 
     @ServerRequestFilter(nonBlocking = true) // on the event loop, where the reactive session lives, even before a blocking resource
