@@ -200,8 +200,6 @@ class MonitorReplicasIT {
     }
 
     private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return ServiceProcess.freePort();
     }
 }

@@ -144,8 +144,6 @@ class RegistryReplicasIT {
     }
 
     private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return ServiceProcess.freePort();
     }
 }

@@ -70,10 +70,24 @@ final class ServiceProcess implements AutoCloseable {
         return log;
     }
 
+    /**
+     * A free port below Linux's ephemeral range (32768 and up): a port from {@code new
+     * ServerSocket(0)} is ephemeral, and between closing the probe and the child binding it any
+     * outgoing connection (a Kafka or PostgreSQL client) may take it — seen as "Address already in
+     * use" on the management interface.
+     */
     static int freePort() throws IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int candidate = random.nextInt(20_000, 32_000);
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(candidate, 1,
+                    java.net.InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IOException("no free port between 20000 and 32000");
     }
 
     void awaitReady(Duration timeout) throws InterruptedException {

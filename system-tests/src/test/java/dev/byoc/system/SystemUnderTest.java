@@ -75,9 +75,7 @@ final class SystemUnderTest implements AutoCloseable {
     }
 
     private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return ServiceProcess.freePort();
     }
 
     @Override
