@@ -3,7 +3,6 @@ package dev.byoc.support;
 import dev.byoc.contracts.envelope.IncomingEvent;
 import dev.byoc.contracts.envelope.IncomingEvents;
 import dev.byoc.contracts.event.EventTypes;
-import dev.byoc.support.db.DatabaseFaults;
 import dev.byoc.support.db.Transactions;
 import dev.byoc.support.projection.ProjectedEvent;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,7 +23,7 @@ import org.jboss.logging.Logger;
  * either hand back the accepted event, skip it (a newer version of a known type), or fail with
  * {@link InvalidRecordException} — the channel's dead-letter strategy then writes the record to
  * the DLQ with the exception's message as {@code dead-letter-reason}, and the partition moves on.
- * A database outage while applying is retried here, never dead-lettered: the record waits.
+ * Any other failure while applying ({@link Fault}) is retried here, never dead-lettered: the record waits.
  */
 @ApplicationScoped
 public class EventIntake {
@@ -72,27 +71,35 @@ public class EventIntake {
                 return Uni.createFrom().voidItem();
             }
             ProjectedEvent event = ProjectedEvent.of(accepted.get(), record);
-            return retryingOutages(event.id(), () -> Transactions.inTransaction(session -> projection.apply(session, event)))
+            return retrying(event.id(), () -> Transactions.inTransaction(session -> projection.apply(session, event)))
                     .invoke(applied -> count(event.event().type().type(), applied ? "applied" : "duplicate"))
                     .replaceWithVoid();
         });
     }
 
     /**
-     * Runs {@code work} (subscribed afresh each time), waiting out database outages with capped
-     * exponential backoff; other failures propagate. The wait is a Vert.x timer on the caller's
+     * Runs {@code work} (subscribed afresh each time), retrying every failure {@link Fault} says
+     * to retry (outages, lost races, the unexpected) with capped exponential backoff; a bad record
+     * and a refusal propagate. The wait is a Vert.x timer on the caller's
      * context, so the next attempt runs where Hibernate Reactive needs it — Mutiny's own
      * {@code retry().withBackOff} would resubscribe on a scheduler thread.
      */
-    public <T> Uni<T> retryingOutages(String what, Supplier<Uni<T>> work) {
+    public <T> Uni<T> retrying(String what, Supplier<Uni<T>> work) {
         return Uni.createFrom().deferred(() -> attempt(what, work, Vertx.currentContext(), FIRST_BACKOFF));
     }
 
     private <T> Uni<T> attempt(String what, Supplier<Uni<T>> work, Context context, Duration backoff) {
-        return Uni.createFrom().deferred(() -> work.get()).onFailure(DatabaseFaults::isTransient).recoverWithUni(failure -> {
-            metrics.counter("byoc_database_retries_total").increment();
-            LOG.warnf("database unavailable while applying %s; retrying in %d ms: %s", what, backoff.toMillis(),
-                    failure.getMessage());
+        return Uni.createFrom().deferred(() -> work.get()).onFailure(f -> Fault.of(f).retried()).recoverWithUni(failure -> {
+            Fault fault = Fault.of(failure);
+            metrics.counter("byoc_consumer_retries_total", "fault", fault.name().toLowerCase(java.util.Locale.ROOT)).increment();
+            if (fault == Fault.UNEXPECTED) {
+                // a bug or an unknown database error: the record waits rather than be lost; say so loudly
+                LOG.errorf(failure, "unexpected failure while applying %s; the partition waits, retrying in %d ms", what,
+                        backoff.toMillis());
+            } else {
+                LOG.warnf("%s while applying %s; retrying in %d ms: %s", fault == Fault.OUTAGE ? "outage" : "concurrent write",
+                        what, backoff.toMillis(), failure.getMessage());
+            }
             Duration next = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             return sleep(context, backoff).chain(() -> attempt(what, work, context, next));
         });

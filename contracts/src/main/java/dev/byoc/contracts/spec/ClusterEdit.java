@@ -69,7 +69,7 @@ public final class ClusterEdit {
     @SuppressWarnings("unchecked")
     private static void checkEditable(JsonNode node, Map<String, Object> allowed, String path, List<Violation> violations) {
         node.fields().forEachRemaining(field -> {
-            String fieldPath = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+            String fieldPath = GridClusterRequest.join(path, field.getKey());
             Object shape = allowed.get(field.getKey());
             if (shape == null) {
                 violations.add(new Violation(fieldPath, "'" + field.getKey() + "' cannot be edited; only "

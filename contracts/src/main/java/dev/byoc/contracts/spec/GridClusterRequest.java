@@ -206,7 +206,7 @@ public final class GridClusterRequest {
                     count = countNode.intValue();
                 }
             }
-            if (types.stream().anyMatch(t -> t.name().equals(typeName))) {
+            if (typeName != null && types.stream().anyMatch(t -> typeName.equals(t.name()))) {
                 violations.add(new Violation(itemPath + ".name", "instance type '" + typeName + "' is listed twice"));
             }
             types.add(new ClusterSpec.InstanceType(typeName, count));
@@ -267,9 +267,18 @@ public final class GridClusterRequest {
         return map;
     }
 
-    private static String join(String path, String field) {
+    /**
+     * The path of {@code field} inside {@code path}: dotted for plain keys, bracketed and quoted
+     * for any other ({@code spec[""]}, {@code spec["a.b"]}), so every violation names a path.
+     */
+    static String join(String path, String field) {
+        if (!PLAIN_KEY.matcher(field).matches()) {
+            return (path == null ? "" : path) + "[" + Json.write(field) + "]";
+        }
         return path == null || path.isEmpty() ? field : path + "." + field;
     }
+
+    private static final java.util.regex.Pattern PLAIN_KEY = java.util.regex.Pattern.compile("[A-Za-z0-9_$-]+");
 
     /** Jackson's context at a duplicate key already points at the key; strip it to get the object's path. */
     private static String parentPath(String path, String field) {

@@ -4,6 +4,7 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Version;
 import java.time.Instant;
 import java.util.UUID;
 import org.hibernate.annotations.JdbcTypeCode;
@@ -32,4 +33,7 @@ public class Cluster {
     /** reached deleted: the name is free again */
     @Column(name = "released_at")
     public Instant releasedAt;
+    /** bumped by Hibernate on every write; a write from a stale read fails (optimistic locking) */
+    @Version
+    public long version;
 }

@@ -39,7 +39,8 @@ public class ClusterRepository implements PanacheRepositoryBase<Cluster, UUID> {
                         else v.reason end as reason,
                    v.checks::text, v.teardown::text, c.released_at is not null,
                    case when %3$s then case when c.force_deleted then '%7$s' else '%8$s' end
-                        else coalesce(v.reason_code, case when v.status is null then '%9$s' end) end as reason_code
+                        else coalesce(v.reason_code, case when v.status is null then '%9$s' end) end as reason_code,
+                   c.version
               from clusters c left join cluster_view v on v.cluster_id = c.id
                    and v.version = (select live_version from projections where name = 'cluster-view')
             """.formatted(ClusterStatus.DELETED.wire(), ClusterStatus.TERMINATING.wire(),
@@ -66,15 +67,17 @@ public class ClusterRepository implements PanacheRepositoryBase<Cluster, UUID> {
                         "payload", event.payload))).replaceWithVoid();
     }
 
-    public Uni<Void> updateSpec(UUID id, ClusterSpec spec, Instant now) {
-        return findById(id).invoke(cluster -> {
+    /** Fails with {@link ConcurrentWrite} unless the cluster is still at {@code readVersion}. */
+    public Uni<Void> updateSpec(UUID id, long readVersion, ClusterSpec spec, Instant now) {
+        return current(id, readVersion).invoke(cluster -> {
             cluster.spec = Json.write(spec);
             cluster.updatedAt = now;
         }).replaceWithVoid();
     }
 
-    public Uni<Void> markDeleting(UUID id, boolean force, Instant now) {
-        return findById(id).invoke(cluster -> {
+    /** Fails with {@link ConcurrentWrite} unless the cluster is still at {@code readVersion}. */
+    public Uni<Void> markDeleting(UUID id, long readVersion, boolean force, Instant now) {
+        return current(id, readVersion).invoke(cluster -> {
             cluster.deletingAt = now;
             cluster.updatedAt = now;
             cluster.forceDeleted = force;
@@ -82,6 +85,26 @@ public class ClusterRepository implements PanacheRepositoryBase<Cluster, UUID> {
                 cluster.releasedAt = now;
             }
         }).replaceWithVoid();
+    }
+
+    /**
+     * The entity, if nobody wrote it since the caller's read. Hibernate's {@code @Version} then
+     * guards the rest of the window: its update only matches the version loaded here.
+     */
+    private Uni<Cluster> current(UUID id, long readVersion) {
+        return findById(id).map(cluster -> {
+            if (cluster == null || cluster.version != readVersion) {
+                throw new ConcurrentWrite();
+            }
+            return cluster;
+        });
+    }
+
+    /** Another request wrote the cluster between this request's read and its write. */
+    public static final class ConcurrentWrite extends RuntimeException implements dev.byoc.support.Fault.Conflict {
+        ConcurrentWrite() {
+            super("the cluster was changed by another request", null, false, false);
+        }
     }
 
     /** The owner's cluster by name: the live one, else the most recently deleted one. */
@@ -130,7 +153,7 @@ public class ClusterRepository implements PanacheRepositoryBase<Cluster, UUID> {
                 .map(rows -> rows.stream().map(r -> new ClusterRow(Sql.uuidOf(r[0]), Sql.text(r[1]), Sql.text(r[2]),
                         Json.read(Sql.text(r[3]), ClusterSpec.class), Sql.text(r[6]), Sql.text(r[7]), Sql.text(r[11]),
                         tree(Sql.text(r[8])), tree(Sql.text(r[9])), Sql.instant(r[4]), Sql.instant(r[5]),
-                        Boolean.TRUE.equals(r[10]))).toList());
+                        Boolean.TRUE.equals(r[10]), Sql.bigint(r[12]))).toList());
     }
 
     private static com.fasterxml.jackson.databind.JsonNode tree(String json) {

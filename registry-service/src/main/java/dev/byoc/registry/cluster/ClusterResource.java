@@ -134,14 +134,18 @@ public class ClusterResource {
             throw ProblemException.invalid(List.of(new Violation("$", "not valid JSON")));
         }
         String hint = externalIdHint();
-        return service.update(user.username(), name, patch, EventIds.random()).map(row -> ClusterRepresentation.of(row, hint));
+        String eventId = EventIds.random();
+        return ClusterService.retryingConflicts(() -> service.update(user.username(), name, patch, eventId))
+                .map(row -> ClusterRepresentation.of(row, hint));
     }
 
     @DELETE
     @Path("{name}")
     public Uni<Response> delete(@PathParam("name") String name, @QueryParam("force") @DefaultValue("false") boolean force) {
         String hint = externalIdHint();
-        return service.delete(user.username(), name, force, EventIds.random()).map(row -> deleted(row, force, hint));
+        String eventId = EventIds.random();
+        return ClusterService.retryingConflicts(() -> service.delete(user.username(), name, force, eventId))
+                .map(row -> deleted(row, force, hint));
     }
 
     private static Response deleted(ClusterRow row, boolean force, String hint) {

@@ -5,9 +5,12 @@ import dev.byoc.contracts.event.ClusterSpec;
 import java.time.Instant;
 import java.util.UUID;
 
-/** One cluster as the registry knows it: write model joined with the projection. */
+/**
+ * One cluster as the registry knows it: write model joined with the projection. {@code version}
+ * is the write model's optimistic version, which a write made from this read must still find.
+ */
 public record ClusterRow(UUID id, String name, String owner, ClusterSpec spec, String status, String reason, String reasonCode,
-        JsonNode checks, JsonNode teardown, Instant createdAt, Instant updatedAt, boolean released) {
+        JsonNode checks, JsonNode teardown, Instant createdAt, Instant updatedAt, boolean released, long version) {
 
     /** {@code status} is the wire name the API shows; compared here, typed. */
     public boolean is(dev.byoc.contracts.lifecycle.ClusterStatus expected) {

@@ -74,9 +74,15 @@ public class ClusterService {
                                 + "pick another name or delete that cluster first"))
                 .replaceWith(new ClusterRow(id, request.name(), owner, request.spec(), ClusterStatus.QUEUED.wire(), null,
                         ReasonCode.REQUESTED.wire(), null, null, now, now,
-                        false)));
+                        false, 0)));
     }
 
+    /**
+     * Applies a merge patch. Made from the cluster as read in this transaction: a write that finds
+     * it changed since fails with a conflict ({@link dev.byoc.support.Fault#isConflict}), which
+     * the caller retries from a fresh read ({@link #retryingConflicts}) — so the later of two
+     * concurrent edits is applied on top of the earlier, and an edit never follows a delete.
+     */
     public Uni<ClusterRow> update(String owner, String name, JsonNode patch, String eventId) {
         return Transactions.inTransaction(session -> live(owner, name).chain(cluster -> {
             if (cluster.is(ClusterStatus.TERMINATING) || cluster.is(ClusterStatus.DELETED)) {
@@ -91,12 +97,24 @@ public class ClusterService {
                 return Uni.createFrom().item(cluster);
             }
             Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-            return clusters.updateSpec(cluster.id(), edit.spec(), now)
+            return clusters.updateSpec(cluster.id(), cluster.version(), edit.spec(), now)
                     .chain(() -> outbox.add(eventId, cluster.id(), new ClusterUpdated(cluster.id(), name, owner, edit.spec(),
                             edit.changed(), now)))
                     .chain(() -> clusters.byId(cluster.id())).map(Optional::orElseThrow);
         }));
     }
+
+    /**
+     * {@code write} (a whole transaction of its own), again from a fresh read when another request
+     * changed the cluster in between; after {@code CONFLICT_ATTEMPTS} the conflict reaches the
+     * caller (409). Only at the edge: a command's transaction is retried whole by its consumer.
+     */
+    public static <T> Uni<T> retryingConflicts(java.util.function.Supplier<Uni<T>> write) {
+        return Uni.createFrom().<T>deferred(() -> write.get()).onFailure(dev.byoc.support.Fault::isConflict).retry()
+                .atMost(CONFLICT_ATTEMPTS - 1);
+    }
+
+    private static final int CONFLICT_ATTEMPTS = 3;
 
     /** Deleting twice is harmless: the second call publishes nothing. */
     public Uni<ClusterRow> delete(String owner, String name, boolean force, String eventId) {
@@ -106,7 +124,7 @@ public class ClusterService {
                 return Uni.createFrom().item(cluster);
             }
             Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-            return clusters.markDeleting(cluster.id(), force, now)
+            return clusters.markDeleting(cluster.id(), cluster.version(), force, now)
                     .chain(() -> outbox.add(eventId, cluster.id(), new ClusterDeleted(cluster.id(), name, owner,
                             cluster.spec(), force, now)))
                     .chain(() -> clusters.byId(cluster.id())).map(Optional::orElseThrow);
@@ -115,6 +133,9 @@ public class ClusterService {
 
     /** The owner's cluster by name (the live one, else the last deleted one), or 404 with close names. */
     public Uni<ClusterRow> found(String owner, String name) {
+        if (dev.byoc.contracts.spec.SpecRules.clusterName(name).isPresent()) {
+            return missing(owner, name); // no stored cluster breaks the name rules: no need to ask the database
+        }
         return clusters.byName(owner, name).chain(cluster -> cluster.isPresent() ? Uni.createFrom().item(cluster.get())
                 : missing(owner, name));
     }

@@ -76,7 +76,7 @@ public class CommandConsumer {
             }
             throw deadLetter(ceType, "unknown ce_type " + ceType + " for byoc.cluster-commands");
         }
-        return intake.retryingOutages(commandId, () -> Transactions.inSession(session -> accounts.authenticate(commandId,
+        return intake.retrying(commandId, () -> Transactions.inSession(session -> accounts.authenticate(commandId,
                 ceType, record.value(), headers.get(CommandSignatures.KEY_ID_HEADER),
                 headers.get(CommandSignatures.SIGNATURE_HEADER))))
                 .chain(verdict -> {
@@ -102,7 +102,7 @@ public class CommandConsumer {
             if (!duplicateKey) {
                 throw deadLetter(ceType, "value is not valid JSON");
             }
-            return intake.retryingOutages(commandId, () -> handler.reject(commandId, type, null, duplicates.violations()))
+            return intake.retrying(commandId, () -> handler.reject(commandId, type, null, duplicates.violations()))
                     .invoke(() -> count(ceType, "rejected"));
         }
         if (command == null || !command.isObject()) {
@@ -119,7 +119,7 @@ public class CommandConsumer {
                     + account.name() + "' may not act for this user; an admin lists the users it may act for in its "
                     + "actingUsers"));
         }
-        return intake.retryingOutages(commandId, () -> handler.apply(commandId, type, command))
+        return intake.retrying(commandId, () -> handler.apply(commandId, type, command))
                 .invoke(applied -> count(ceType, applied ? "applied" : "duplicate"))
                 .replaceWithVoid()
                 .onFailure(ProblemException.class).recoverWithUni(failure -> {
@@ -127,13 +127,13 @@ public class CommandConsumer {
                     List<Violation> errors = rejected.toProblem().errors() != null ? rejected.toProblem().errors()
                             : List.of(new Violation("$", rejected.getMessage()));
                     LOG.infof("command %s (%s) rejected: %s", commandId, ceType, rejected.getMessage());
-                    return intake.retryingOutages(commandId, () -> handler.reject(commandId, type, name, errors))
+                    return intake.retrying(commandId, () -> handler.reject(commandId, type, name, errors))
                             .invoke(() -> count(ceType, "rejected"));
                 });
     }
 
     private Uni<Void> refuse(String commandId, EventTypes type, String name, String reason, Violation error) {
-        return intake.retryingOutages(commandId, () -> handler.refuse(commandId, type, name, reason, List.of(error)))
+        return intake.retrying(commandId, () -> handler.refuse(commandId, type, name, reason, List.of(error)))
                 .invoke(answered -> {
                     count(type.type(), answered ? reason : "duplicate");
                     if (answered) {

@@ -4,7 +4,7 @@ import dev.byoc.contracts.spec.Violation;
 import java.util.List;
 
 /** Thrown anywhere in a request to answer with a problem document; nothing has been changed. */
-public class ProblemException extends RuntimeException {
+public class ProblemException extends RuntimeException implements dev.byoc.support.Fault.Refusal {
     private final int status;
     private final String slug;
     private final String title;

@@ -49,6 +49,16 @@ public class ProblemMappers {
         if (DatabaseFaults.isTransient(e)) {
             return unavailable(e);
         }
+        if (dev.byoc.support.Fault.isConflict(e)) {
+            return problem(ProblemException.conflict("the cluster kept changing while this request ran (other requests "
+                    + "edited or deleted it); read it again and retry"));
+        }
+        if (DatabaseFaults.isDataException(e)) {
+            // a backstop: the rules should have refused the value already; the transaction rolled back
+            LOG.warnf("a request value the database refused: %s", e.getMessage());
+            return problem(ProblemException.invalid(java.util.List.of(new dev.byoc.contracts.spec.Violation("$",
+                    "a value in the request cannot be stored (for example a NUL character); remove it"))));
+        }
         String id = java.util.UUID.randomUUID().toString();
         LOG.errorf(e, "unexpected error %s", id);
         return respond(new Problem("https://byoc.dev/problems/internal", "Internal Server Error", 500,

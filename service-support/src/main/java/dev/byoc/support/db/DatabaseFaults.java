@@ -51,6 +51,20 @@ public final class DatabaseFaults {
         return hasState(failure, "23505");
     }
 
+    /**
+     * A value the database refused to hold (SQLState class 22: a NUL byte in text, a number out of
+     * range, text too long for its column): the caller's input, never an outage.
+     */
+    public static boolean isDataException(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String state = sqlState(t);
+            if (state != null) {
+                return state.startsWith("22");
+            }
+        }
+        return false;
+    }
+
     /** The name of the constraint a unique violation hit, when the server named it. */
     public static String constraint(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
