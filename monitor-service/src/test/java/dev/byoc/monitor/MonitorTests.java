@@ -413,6 +413,62 @@ class MonitorTests {
                 .allSatisfy(r -> assertThat(r.value()).doesNotContain(bobs).doesNotContain(admins));
     }
 
+    /**
+     * The platform's own STS trouble — throttling past the SDK's retries, its own credentials
+     * expired — is not the customer's: the running cluster is not observed (no health-observed, no
+     * status change), operators see {@code byoc_platform_faults_total}, and once STS answers again
+     * polling goes on. Session names stay within STS's 64 characters.
+     */
+    @Test
+    void thePlatformsOwnStsTroubleNeverFailsACustomersCluster() throws Exception {
+        String throttled = UUID.randomUUID().toString();
+        String expired = UUID.randomUUID().toString();
+        eks("sts-throttled", "ACTIVE");
+        eks("sts-expired", "ACTIVE");
+        requested(throttled, "sts-throttled", "sts-throttled");
+        requested(expired, "sts-expired", "sts-expired");
+        validated(throttled);
+        validated(expired);
+        assertThat(statuses(throttled, Duration.ofSeconds(30), "queued", "pending", "running")).endsWith("running");
+        assertThat(statuses(expired, Duration.ofSeconds(30), "queued", "pending", "running")).endsWith("running");
+
+        var stubs = List.of(stsError(throttled, 400, "Throttling", "Rate exceeded"),
+                stsError(expired, 403, "ExpiredToken", "The security token included in the request is expired"));
+        try {
+            int before = assumeRoleBodies(throttled).size() + assumeRoleBodies(expired).size();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(40)).until(() ->
+                    assumeRoleBodies(throttled).size() + assumeRoleBodies(expired).size() >= before + 8);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> RestAssured.get(metrics).asString()
+                    .lines().anyMatch(l -> l.startsWith("byoc_platform_faults_total") && l.contains("code=\"ExpiredToken\"")));
+            String scraped = RestAssured.get(metrics).asString();
+            assertThat(scraped).contains("code=\"Throttling\"");
+        } finally {
+            stubs.forEach(aws.server()::removeStub);
+        }
+        for (String id : List.of(throttled, expired)) {
+            var facts = kafka.read(EVENTS, r -> id.equals(r.key()), found -> false, Duration.ofSeconds(3));
+            assertThat(facts).as("nothing but running was ever said of %s", id)
+                    .noneMatch(r -> r.value().contains("ROLE_NOT_ASSUMABLE") || r.value().contains("\"to\": \"failed\"")
+                            || r.value().contains("\"to\":\"failed\""));
+            assertThat(assumeRoleBodies(id)).allSatisfy(body -> {
+                String session = java.net.URLDecoder.decode(body.replaceAll(".*RoleSessionName=([^&]*).*", "$1"),
+                        java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(session).hasSizeLessThanOrEqualTo(64).endsWith(id).matches("[\\w+=,.@-]+");
+            });
+        }
+    }
+
+    /** STS answers this cluster's AssumeRole calls with an error until the stub is removed. */
+    private StubMapping stsError(String clusterId, int status, String code, String message) {
+        return aws.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/")).atPriority(1)
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("Action=AssumeRole"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("-" + clusterId))
+                .willReturn(aResponse().withStatus(status).withHeader("Content-Type", "text/xml").withBody("""
+                        <ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>
+                        <Code>%s</Code><Message>%s</Message></Error><RequestId>r-1</RequestId></ErrorResponse>"""
+                        .formatted(code, message))));
+    }
+
     /** The bodies of the AssumeRole calls whose session name is this cluster's (byoc-mon-<replica>-<id>). */
     private List<String> assumeRoleBodies(String clusterId) {
         return aws.server().findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlPathEqualTo("/"))

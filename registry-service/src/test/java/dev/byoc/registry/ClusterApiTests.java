@@ -151,6 +151,55 @@ class ClusterApiTests {
     }
 
     @Test
+    void aCreateRetriedWithItsIdempotencyKeyGetsTheOriginal201AndPublishesOnce() {
+        String name = unique("retried");
+        String key = UUID.randomUUID().toString();
+        String id = as(ADMIN).contentType("application/json").header("Idempotency-Key", key).body(Specs.grid(name))
+                .post("/api/v1/clusters").then().statusCode(201).extract().path("id");
+        // the same request again (whitespace differs: the content counts, not the bytes)
+        as(ADMIN).contentType("application/json").header("Idempotency-Key", key).body(Specs.grid(name).replace("\n", " "))
+                .post("/api/v1/clusters").then().statusCode(201).body("id", equalTo(id))
+                .header("Location", endsWith("/api/v1/clusters/" + name));
+        // the key for another request: refused, nothing stored
+        String other = unique("other");
+        as(ADMIN).contentType("application/json").header("Idempotency-Key", key).body(Specs.grid(other))
+                .post("/api/v1/clusters").then().statusCode(422).contentType("application/problem+json")
+                .body("detail", containsString("different request"));
+        as(ADMIN).get("/api/v1/clusters/" + other).then().statusCode(404);
+        // without the key, the same name is the usual conflict
+        as(ADMIN).contentType("application/json").body(Specs.grid(name)).post("/api/v1/clusters").then().statusCode(409);
+        // a bad key is a 400 naming the header
+        as(ADMIN).contentType("application/json").header("Idempotency-Key", "has space").body(Specs.grid(unique("k")))
+                .post("/api/v1/clusters").then().statusCode(400).body("errors[0].path", equalTo("header Idempotency-Key"));
+
+        var records = KafkaTestClient.shared().read("byoc.cluster-events", r -> id.equals(r.key()),
+                found -> !found.isEmpty(), Duration.ofSeconds(20));
+        assertThat(records).hasSize(1);
+    }
+
+    @Test
+    void twoRetriesRacingWithOneKeyCreateOneCluster() throws Exception {
+        String name = unique("racing");
+        String key = UUID.randomUUID().toString();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<io.restassured.response.Response>> answers = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                answers.add(pool.submit(() -> as(ADMIN).contentType("application/json").header("Idempotency-Key", key)
+                        .body(Specs.grid(name)).post("/api/v1/clusters")));
+            }
+            List<String> ids = new ArrayList<>();
+            for (var answer : answers) {
+                assertThat(answer.get().statusCode()).isEqualTo(201);
+                ids.add(answer.get().jsonPath().getString("id"));
+            }
+            assertThat(ids).hasSize(4).containsOnly(ids.get(0));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void keysetPaginationIsNewestFirstAndStableUnderInserts() {
         String key = newUserKey();
         List<String> created = new ArrayList<>();

@@ -6,6 +6,7 @@ import dev.byoc.contracts.tenant.ExternalIds;
 import dev.byoc.monitor.AwsConfig;
 import dev.byoc.monitor.ExternalIdConfig;
 import dev.byoc.monitor.watch.Replica;
+import dev.byoc.support.aws.AwsFaults;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -35,7 +36,18 @@ import software.amazon.awssdk.services.sts.model.Credentials;
 @Startup
 @ApplicationScoped
 public class EksProbe {
-    public record Observation(EksStatus status, String detail, String errorCode) {
+    /**
+     * @param platformFault the platform's own trouble ({@link AwsFaults}), not an observation of the
+     *     customer's cluster: nothing is published and the customer's status does not move
+     */
+    public record Observation(EksStatus status, String detail, String errorCode, boolean platformFault) {
+        Observation(EksStatus status, String detail, String errorCode) {
+            this(status, detail, errorCode, false);
+        }
+
+        static Observation platform(String call, Throwable failure) {
+            return new Observation(EksStatus.ERROR, call + ": " + AwsFaults.code(failure), AwsFaults.code(failure), true);
+        }
     }
 
     private final SdkHttpClient http;
@@ -69,10 +81,15 @@ public class EksProbe {
         Credentials credentials;
         try (StsClient sts = StsClient.builder().region(region).httpClient(http).overrideConfiguration(overrides).build()) {
             credentials = sts.assumeRole(r -> r.roleArn(spec.roleArn()).externalId(externalId)
-                    .roleSessionName("byoc-mon-" + instanceId + "-" + clusterId).durationSeconds(900)).credentials();
-        } catch (AwsServiceException e) {
-            return new Observation(EksStatus.ROLE_NOT_ASSUMABLE, spec.roleArn() + ": " + code(e), code(e));
+                    .roleSessionName(AwsFaults.sessionName("byoc-mon-", instanceId, "-" + clusterId)).durationSeconds(900))
+                    .credentials();
         } catch (SdkException e) {
+            if (AwsFaults.isPlatformFault(e)) {
+                return Observation.platform("sts:AssumeRole", e);
+            }
+            if (e instanceof AwsServiceException service) {
+                return new Observation(EksStatus.ROLE_NOT_ASSUMABLE, spec.roleArn() + ": " + code(service), code(service));
+            }
             return new Observation(EksStatus.ERROR, "sts:AssumeRole: " + e.getMessage(), "client");
         }
         var provider = StaticCredentialsProvider.create(AwsSessionCredentials.create(credentials.accessKeyId(),
@@ -90,9 +107,13 @@ public class EksProbe {
         } catch (ResourceNotFoundException e) {
             return new Observation(EksStatus.NOT_FOUND, "no EKS cluster " + spec.eksClusterName() + " in " + spec.region(),
                     "ResourceNotFoundException");
-        } catch (AwsServiceException e) {
-            return new Observation(EksStatus.ERROR, "eks:DescribeCluster: " + code(e), code(e));
         } catch (SdkException e) {
+            if (AwsFaults.isPlatformFault(e)) {
+                return Observation.platform("eks:DescribeCluster", e);
+            }
+            if (e instanceof AwsServiceException service) {
+                return new Observation(EksStatus.ERROR, "eks:DescribeCluster: " + code(service), code(service));
+            }
             return new Observation(EksStatus.ERROR, "eks:DescribeCluster: " + e.getMessage(), "client");
         }
     }

@@ -115,6 +115,14 @@ public class HealthPoller {
         if (observation.errorCode() != null) {
             metrics.counter("byoc_monitor_aws_errors_total", "code", observation.errorCode()).increment();
         }
+        if (observation.platformFault()) {
+            // the operators' problem, not the customer's: no observation is published, the status stays
+            metrics.counter("byoc_platform_faults_total", "service", "monitor", "code", observation.errorCode()).increment();
+            LOG.warnf("cluster %s not observed: platform fault at %s; its status is left alone, next poll in %s",
+                    cluster.clusterId(), observation.detail(), human(interval));
+            schedule(cluster, next);
+            return;
+        }
         boolean changed = !observation.status().name().equals(cluster.lastObservation());
         if (changed || StateMachine.countsRepeatedObservation(state)) {
             publisher.event(EventIds.random(), cluster.clusterId(), new HealthObserved(cluster.clusterId(),

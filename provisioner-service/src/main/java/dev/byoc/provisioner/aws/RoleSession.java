@@ -85,6 +85,7 @@ public final class RoleSession {
                 assume(platform, roleArn, probe, sessionName);
                 return new TrustProbe(Trust.OPEN, "the role can be assumed " + tried);
             } catch (AwsServiceException e) {
+                PlatformFault.throwIfPlatforms(e, "sts:AssumeRole (trust probe)");
                 if (!"AccessDenied".equals(code(e))) {
                     return new TrustProbe(Trust.UNCONFIRMED, "AssumeRole " + tried + " answered " + describe(e)
                             + " instead of AccessDenied");

@@ -17,6 +17,8 @@ import dev.byoc.contracts.event.ValidationStarted;
 import dev.byoc.provisioner.config.ProvisionerConfig;
 import dev.byoc.provisioner.teardown.Teardown;
 import dev.byoc.support.EventIntake;
+import dev.byoc.provisioner.aws.PlatformFault;
+import dev.byoc.support.Fault;
 import dev.byoc.support.InvalidRecordException;
 import dev.byoc.provisioner.validation.AccessValidator;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -58,6 +60,8 @@ public class ClusterEventsConsumer {
     private static final Logger LOG = Logger.getLogger(ClusterEventsConsumer.class);
     static final String SOURCE = dev.byoc.contracts.Producers.PROVISIONER;
     private static final List<EventTypes> ACCEPTED = EventTypes.CLUSTER_EVENTS;
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    private static final Duration MAX_RETRY = Duration.ofSeconds(30);
 
     private final EventIntake intake;
     private final AccessValidator validator;
@@ -136,23 +140,49 @@ public class ClusterEventsConsumer {
         return null; // a forced delete removes nothing: the monitor moves the cluster to deleted by itself
     }
 
-    /** On a worker thread: run, then acknowledge; a failure that is not ours to retry goes to the DLQ. */
+    /**
+     * On a worker thread: run, then acknowledge. Nothing here is a bad record (that was decided
+     * before), so a failure — the platform's own AWS trouble ({@link PlatformFault}), a publish
+     * that timed out — runs the work again after a capped backoff while this cluster's later
+     * records wait; every event it publishes has an id derived from its cause, so a rerun only ever
+     * repeats what consumers drop. Only shutdown ends the loop, leaving the record to redelivery.
+     */
     private void perform(Message<String> message, String type, Work work) {
-        try {
-            work.action().run();
-            message.ack();
-            count(type, "applied");
-        } catch (InterruptedException | AccessValidator.ValidationInterrupted e) {
-            Thread.currentThread().interrupt();
-            LOG.infof("work on cluster %s interrupted by shutdown; the record will be redelivered", work.clusterId());
-        } catch (RuntimeException e) {
-            if (queue.closing()) {
-                LOG.infof("work on cluster %s stopped by shutdown (%s); the record will be redelivered", work.clusterId(), e);
+        Duration backoff = FIRST_RETRY;
+        while (true) {
+            try {
+                work.action().run();
+                message.ack();
+                count(type, "applied");
                 return;
+            } catch (InterruptedException | AccessValidator.ValidationInterrupted e) {
+                Thread.currentThread().interrupt();
+                LOG.infof("work on cluster %s interrupted by shutdown; the record will be redelivered", work.clusterId());
+                return;
+            } catch (RuntimeException e) {
+                if (queue.closing()) {
+                    LOG.infof("work on cluster %s stopped by shutdown (%s); the record will be redelivered", work.clusterId(), e);
+                    return;
+                }
+                if (e instanceof PlatformFault platform) {
+                    metrics.counter("byoc_platform_faults_total", "service", "provisioner", "code", platform.code()).increment();
+                    LOG.warnf("cluster %s: platform fault at %s (%s); nothing published about the cluster, retrying in %d ms",
+                            work.clusterId(), platform.call(), platform.code(), backoff.toMillis());
+                } else {
+                    Fault fault = Fault.of(e);
+                    metrics.counter("byoc_consumer_retries_total", "fault", fault.name().toLowerCase(java.util.Locale.ROOT))
+                            .increment();
+                    LOG.errorf(e, "work on cluster %s failed (%s); the record waits, retrying in %d ms", work.clusterId(),
+                            fault, backoff.toMillis());
+                }
+                try {
+                    Thread.sleep(backoff.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                backoff = backoff.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : backoff.multipliedBy(2);
             }
-            count(type, "failed");
-            LOG.errorf(e, "work on cluster %s failed; dead-lettering the record", work.clusterId());
-            message.nack(e);
         }
     }
 

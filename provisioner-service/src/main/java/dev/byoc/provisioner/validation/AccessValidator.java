@@ -140,8 +140,9 @@ public class AccessValidator {
         }
     }
 
+    /** Shutdown and the platform's own faults end the validation without a report; nothing else does. */
     private static void rethrowInterrupted(RuntimeException e) {
-        if (e instanceof ValidationInterrupted) {
+        if (e instanceof ValidationInterrupted || e instanceof dev.byoc.provisioner.aws.PlatformFault) {
             throw e;
         }
         ValidationInterrupted.throwIfAborted(e);

@@ -2,6 +2,7 @@ package dev.byoc.provisioner.validation;
 
 import static dev.byoc.provisioner.validation.CheckIds.ACCOUNT_MATCHES;
 
+import dev.byoc.provisioner.aws.PlatformFault;
 import dev.byoc.contracts.event.Check;
 import dev.byoc.contracts.event.ClusterSpec;
 import dev.byoc.provisioner.aws.AwsClients;
@@ -39,10 +40,12 @@ public class AccountMatchesCheck implements AccessCheck {
                     : Check.fail(ACCOUNT_MATCHES, "the role ARN names account " + account + " but the session is in account "
                             + actual, "use the role ARN the Terraform module printed for this account");
         } catch (AwsServiceException e) {
+            PlatformFault.throwIfPlatforms(e, "sts:GetCallerIdentity");
             return Check.fail(ACCOUNT_MATCHES, "sts:GetCallerIdentity with the assumed role failed: " + RoleSession.describe(e),
                     "edit the cluster to re-validate; contact the platform operators if this persists");
         } catch (SdkClientException e) {
             ValidationInterrupted.throwIfAborted(e);
+            PlatformFault.throwIfPlatforms(e, "sts:GetCallerIdentity");
             return Check.fail(ACCOUNT_MATCHES, aws.clientFailure(e, "sts:GetCallerIdentity"), "edit the cluster to re-validate");
         }
     }

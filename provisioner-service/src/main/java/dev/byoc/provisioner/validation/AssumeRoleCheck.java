@@ -9,6 +9,7 @@ import dev.byoc.contracts.event.ClusterSpec;
 import dev.byoc.contracts.tenant.ExternalIds;
 import dev.byoc.provisioner.aws.AwsClients;
 import dev.byoc.provisioner.aws.ExternalIdIssuer;
+import dev.byoc.provisioner.aws.PlatformFault;
 import dev.byoc.provisioner.aws.PlatformIdentity;
 import dev.byoc.provisioner.aws.RoleSession;
 import dev.byoc.provisioner.config.AwsConfig;
@@ -75,9 +76,11 @@ public class AssumeRoleCheck implements AccessCheck {
                     + (attempts.get() > 1 ? " after " + attempts.get() + " attempts in " + seconds(started)
                             + " s (IAM was still propagating the role or its trust policy)" : "")), credentials, false);
         } catch (AwsServiceException e) {
+            PlatformFault.throwIfPlatforms(e, "sts:AssumeRole");
             return new Assumed(assumeRoleFailed(platform, spec, masked, e, attempts.get(), started), null, false);
         } catch (SdkClientException e) {
             ValidationInterrupted.throwIfAborted(e);
+            PlatformFault.throwIfPlatforms(e, "sts:AssumeRole");
             return new Assumed(Check.fail(ASSUME_ROLE, aws.clientFailure(e, "sts:AssumeRole") + " on " + spec.roleArn(),
                     "this is on the platform side or the network: check that STS in " + spec.region()
                             + " is reachable, then edit the cluster to re-validate"), null, false);
@@ -99,9 +102,11 @@ public class AssumeRoleCheck implements AccessCheck {
                             + "the platform's own privileges; the role was not assumed)",
                     "register the role the Terraform module created in your own AWS account, then edit the cluster to re-validate"));
         } catch (AwsServiceException e) {
+            PlatformFault.throwIfPlatforms(e, "sts:GetCallerIdentity (platform)");
             return Optional.of(Check.fail(ASSUME_ROLE, unknown + RoleSession.describe(e), remediation));
         } catch (SdkClientException e) {
             ValidationInterrupted.throwIfAborted(e);
+            PlatformFault.throwIfPlatforms(e, "sts:GetCallerIdentity (platform)");
             return Optional.of(Check.fail(ASSUME_ROLE, unknown + aws.clientFailure(e, "sts:GetCallerIdentity"), remediation));
         }
     }
@@ -119,10 +124,6 @@ public class AssumeRoleCheck implements AccessCheck {
                     + "); check that role_arn is exactly what the Terraform module printed; then edit the cluster to re-validate");
             case "RegionDisabledException" -> Check.fail(ASSUME_ROLE, message, "activate STS in " + spec.region()
                     + " for your account (IAM console → Account settings → Security Token Service (STS) endpoints)");
-            case "InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken", "UnrecognizedClientException" ->
-                    Check.fail(ASSUME_ROLE, "the platform's own AWS credentials were refused by STS (" + code
-                            + "): this is a platform problem, not a problem with your role",
-                            "contact the platform operators; edit the cluster to re-validate once they fixed it");
             default -> Check.fail(ASSUME_ROLE, message, "check role_arn matches the Terraform output and the trust policy "
                     + "requires your issued external ID (" + PREREQUISITES + "), then edit the cluster to re-validate");
         };

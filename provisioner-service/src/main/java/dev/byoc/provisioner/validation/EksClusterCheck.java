@@ -2,6 +2,7 @@ package dev.byoc.provisioner.validation;
 
 import static dev.byoc.provisioner.validation.CheckIds.EKS_CLUSTER;
 
+import dev.byoc.provisioner.aws.PlatformFault;
 import dev.byoc.contracts.event.Check;
 import dev.byoc.contracts.event.ClusterSpec;
 import dev.byoc.provisioner.aws.AwsClients;
@@ -54,11 +55,13 @@ public class EksClusterCheck implements AccessCheck {
             return Check.fail(EKS_CLUSTER, "no " + where + " (eks:DescribeCluster answered ResourceNotFoundException)",
                     "check eks_cluster_name (it defaults to the cluster's name) and region match the Terraform output");
         } catch (AwsServiceException e) {
+            PlatformFault.throwIfPlatforms(e, "eks:DescribeCluster");
             return Check.fail(EKS_CLUSTER, "eks:DescribeCluster on " + where + " failed: " + RoleSession.describe(e),
                     "allow eks:DescribeCluster on arn:aws:eks:" + spec.region() + ":" + account + ":cluster/" + name
                             + " in the role's policy");
         } catch (SdkClientException e) {
             ValidationInterrupted.throwIfAborted(e);
+            PlatformFault.throwIfPlatforms(e, "eks:DescribeCluster");
             return Check.fail(EKS_CLUSTER, aws.clientFailure(e, "eks:DescribeCluster") + " on " + where,
                     "edit the cluster to re-validate; contact the platform operators if this persists");
         }

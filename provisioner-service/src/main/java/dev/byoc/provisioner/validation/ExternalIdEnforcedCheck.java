@@ -2,6 +2,7 @@ package dev.byoc.provisioner.validation;
 
 import static dev.byoc.provisioner.validation.CheckIds.EXTERNAL_ID_ENFORCED;
 
+import dev.byoc.provisioner.aws.PlatformFault;
 import dev.byoc.contracts.event.Check;
 import dev.byoc.contracts.event.ClusterSpec;
 import dev.byoc.provisioner.aws.AwsClients;
@@ -48,6 +49,7 @@ public class ExternalIdEnforcedCheck implements AccessCheck {
             };
         } catch (SdkClientException e) {
             ValidationInterrupted.throwIfAborted(e);
+            PlatformFault.throwIfPlatforms(e, "sts:AssumeRole (trust probe)");
             return Check.warn(EXTERNAL_ID_ENFORCED, "could not confirm the external ID is enforced: "
                     + aws.clientFailure(e, "sts:AssumeRole"), "edit the cluster to re-validate");
         }

@@ -4,6 +4,7 @@ import static dev.byoc.provisioner.validation.AccessValidator.PREFIX;
 import static dev.byoc.provisioner.validation.AccessValidator.prefix;
 import static dev.byoc.provisioner.validation.CheckIds.S3_BUCKET;
 
+import dev.byoc.provisioner.aws.PlatformFault;
 import dev.byoc.contracts.event.Check;
 import dev.byoc.contracts.event.ClusterSpec;
 import dev.byoc.provisioner.aws.AwsClients;
@@ -88,11 +89,13 @@ public class S3BucketCheck implements AccessCheck {
             return Check.pass(S3_BUCKET, "bucket " + bucket + " is in " + region + ", owned by " + account
                     + ", and the platform can write and delete under " + prefix(clusterId));
         } catch (AwsServiceException e) {
+            PlatformFault.throwIfPlatforms(e, api);
             return Check.fail(S3_BUCKET, api + " failed: " + RoleSession.describe(e),
                     "allow s3:ListBucket, s3:GetBucketLocation on arn:aws:s3:::" + bucket + " and s3:PutObject, s3:DeleteObject "
                             + "on arn:aws:s3:::" + bucket + "/" + PREFIX + "* in the role's policy");
         } catch (SdkClientException e) {
             ValidationInterrupted.throwIfAborted(e);
+            PlatformFault.throwIfPlatforms(e, api);
             return Check.fail(S3_BUCKET, aws.clientFailure(e, api) + " (bucket " + bucket + ")",
                     "edit the cluster to re-validate; contact the platform operators if this persists");
         }

@@ -54,17 +54,34 @@ public class ClusterRepository implements PanacheRepositoryBase<Cluster, UUID> {
      * what keeps it as fast as plain JDBC was. A name taken by the owner's live cluster fails the
      * statement as a unique violation, and writes neither row.
      */
-    public Uni<Void> insert(UUID id, String name, String owner, ClusterSpec spec, Instant now, OutboxEntry event) {
+    public Uni<Void> insert(UUID id, String name, String owner, ClusterSpec spec, Instant now, OutboxEntry event,
+            Idempotency idempotency) {
+        Map<String, Object> parameters = new HashMap<>(Map.of("id", Sql.uuid(id), "name", name, "owner", owner,
+                "spec", Json.write(spec), "now", Sql.timestamp(now), "eventId", Sql.uuid(event.eventId),
+                "type", event.type, "payload", event.payload));
+        parameters.put("key", idempotency == null ? null : idempotency.key());
+        parameters.put("digest", idempotency == null ? null : idempotency.digest());
         return getSession().chain(session -> Sql.execute(session, """
                 with cluster as (
-                    insert into clusters (id, name, owner, spec, created_at, updated_at)
+                    insert into clusters (id, name, owner, spec, created_at, updated_at, idempotency_key, request_digest)
                     values (cast(cast(:id as text) as uuid), :name, :owner, cast(cast(:spec as text) as jsonb),
-                            cast(cast(:now as text) as timestamptz), cast(cast(:now as text) as timestamptz)))
+                            cast(cast(:now as text) as timestamptz), cast(cast(:now as text) as timestamptz),
+                            cast(:key as text), cast(:digest as text)))
                 insert into outbox (event_id, cluster_id, type, payload)
                 values (cast(cast(:eventId as text) as uuid), cast(cast(:id as text) as uuid), :type, :payload)""",
-                Map.of("id", Sql.uuid(id), "name", name, "owner", owner, "spec", Json.write(spec),
-                        "now", Sql.timestamp(now), "eventId", Sql.uuid(event.eventId), "type", event.type,
-                        "payload", event.payload))).replaceWithVoid();
+                parameters)).replaceWithVoid();
+    }
+
+    /** A create request's Idempotency-Key and the digest of what it asked for. */
+    public record Idempotency(String key, String digest) {
+    }
+
+    /** The cluster an earlier request with this key created, with that request's digest. */
+    public Uni<Optional<Map.Entry<ClusterRow, String>>> byIdempotencyKey(String owner, String key) {
+        return getSession().chain(session -> Sql.rows(session, "select id, request_digest from clusters where owner = :owner "
+                + "and idempotency_key = :key", Map.of("owner", owner, "key", key)))
+                .chain(rows -> rows.isEmpty() ? Uni.createFrom().item(Optional.<Map.Entry<ClusterRow, String>>empty())
+                        : byId(Sql.uuidOf(rows.get(0)[0])).map(row -> row.map(r -> Map.entry(r, Sql.text(rows.get(0)[1])))));
     }
 
     /** Fails with {@link ConcurrentWrite} unless the cluster is still at {@code readVersion}. */

@@ -40,6 +40,8 @@ public class ClusterResource {
     private static final Set<String> STATUSES = java.util.Arrays.stream(ClusterStatus.values()).map(ClusterStatus::wire)
             .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
 
+    private static final java.util.regex.Pattern IDEMPOTENCY_KEY = java.util.regex.Pattern.compile("[\\x21-\\x7e]{1,255}");
+
     private final ClusterService service;
     private final ClusterRepository clusters;
     private final CurrentUser user;
@@ -61,7 +63,11 @@ public class ClusterResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> register(String body, @QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
-            @Context UriInfo uri) {
+            @jakarta.ws.rs.HeaderParam("Idempotency-Key") String idempotencyKey, @Context UriInfo uri) {
+        if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
+            throw ProblemException.invalid(List.of(new Violation("header Idempotency-Key",
+                    "give 1 to 255 printable ASCII characters, e.g. a UUID, the same on every retry of one request")));
+        }
         GridClusterRequest.Parsed request = service.validate(user.username(),
                 GridClusterRequest.parse(body == null ? "" : body));
         String hint = externalIdHint();
@@ -69,9 +75,9 @@ public class ClusterResource {
             return Uni.createFrom().item(Response.ok(Map.of("valid", true, "dryRun", true, "name", request.name(),
                     "spec", GridClusterRequest.toGrid(null, request.spec(), hint).get("spec"))).build());
         }
-        var location = uri.getAbsolutePathBuilder().path(request.name()).build();
-        return service.register(user.username(), request, EventIds.random())
-                .map(row -> Response.created(location).entity(ClusterRepresentation.of(row, hint)).build());
+        return service.register(user.username(), request, EventIds.random(), idempotencyKey)
+                .map(row -> Response.created(uri.getAbsolutePathBuilder().path(row.name()).build())
+                        .entity(ClusterRepresentation.of(row, hint)).build());
     }
 
     @GET

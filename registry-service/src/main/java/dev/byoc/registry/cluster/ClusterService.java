@@ -59,16 +59,65 @@ public class ClusterService {
 
     /** @param eventId the requested event's id (derived from a command's ce_id, or random) */
     public Uni<ClusterRow> register(String owner, GridClusterRequest.Parsed request, String eventId) {
+        return register(owner, request, eventId, null);
+    }
+
+    /**
+     * @param idempotencyKey the create request's {@code Idempotency-Key}, or null: a request
+     *     retried with the same key and the same content gets the cluster the first one created
+     *     (the caller answers 201 again, same id), with other content 422; two retries racing are
+     *     decided by the unique index on (owner, key)
+     */
+    public Uni<ClusterRow> register(String owner, GridClusterRequest.Parsed request, String eventId, String idempotencyKey) {
         List<Violation> refused = tenants.violations(owner, request);
         if (!refused.isEmpty()) {
             return Uni.createFrom().failure(ProblemException.invalid(refused));
         }
+        if (idempotencyKey == null) {
+            return insert(owner, request, eventId, null);
+        }
+        var idempotency = new ClusterRepository.Idempotency(idempotencyKey, digest(request));
+        return Transactions.inSession(session -> earlier(owner, idempotency).chain(earlier -> earlier.isPresent()
+                ? Uni.createFrom().item(earlier.get())
+                : insert(owner, request, eventId, idempotency)
+                        .onFailure(failure -> DatabaseFaults.isUniqueViolation(failure)
+                                && "clusters_idempotency".equals(DatabaseFaults.constraint(failure)))
+                        .recoverWithUni(raced -> earlier(owner, idempotency).map(Optional::orElseThrow))));
+    }
+
+    private Uni<Optional<ClusterRow>> earlier(String owner, ClusterRepository.Idempotency idempotency) {
+        return clusters.byIdempotencyKey(owner, idempotency.key()).map(found -> found.map(earlier -> {
+            if (!idempotency.digest().equals(earlier.getValue())) {
+                throw new ProblemException(422, "idempotency-key-reused", "Idempotency-Key reused",
+                        "this Idempotency-Key was used for a different request (cluster '" + earlier.getKey().name()
+                                + "'); send a new key for a new request", null);
+            }
+            return earlier.getKey();
+        }));
+    }
+
+    /** What a create request asks for, independent of whitespace and key order. */
+    private static String digest(GridClusterRequest.Parsed request) {
+        String canonical = request.name() + "\n" + dev.byoc.contracts.Json.write(request.spec()) + "\n"
+                + (request.externalId() == null ? "" : request.externalId());
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Uni<ClusterRow> insert(String owner, GridClusterRequest.Parsed request, String eventId,
+            ClusterRepository.Idempotency idempotency) {
         UUID id = UUID.randomUUID();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         var requested = Outbox.entry(eventId, id, new ClusterRequested(id, request.name(), owner, request.spec(), now));
         // one statement, atomic on its own: in the caller's transaction when there is one (a command)
-        return Transactions.inSession(session -> clusters.insert(id, request.name(), owner, request.spec(), now, requested)
-                .onFailure(DatabaseFaults::isUniqueViolation).transform(taken ->
+        return Transactions.inSession(session -> clusters.insert(id, request.name(), owner, request.spec(), now, requested,
+                        idempotency)
+                .onFailure(failure -> DatabaseFaults.isUniqueViolation(failure)
+                        && !"clusters_idempotency".equals(DatabaseFaults.constraint(failure))).transform(taken ->
                         // names are unique per owner: this is the caller's own cluster, never another user's
                         ProblemException.conflict("you already have a cluster named '" + request.name() + "'; "
                                 + "pick another name or delete that cluster first"))
