@@ -80,9 +80,16 @@ public class ClusterService {
         return Transactions.inSession(session -> earlier(owner, idempotency).chain(earlier -> earlier.isPresent()
                 ? Uni.createFrom().item(earlier.get())
                 : insert(owner, request, eventId, idempotency)
-                        .onFailure(failure -> DatabaseFaults.isUniqueViolation(failure)
-                                && "clusters_idempotency".equals(DatabaseFaults.constraint(failure)))
-                        .recoverWithUni(raced -> earlier(owner, idempotency).map(Optional::orElseThrow))));
+                        // a retry racing this one may have won on the key or, first, on the name
+                        .onFailure(DatabaseFaults::isUniqueViolation)
+                        .recoverWithUni(raced -> earlier(owner, idempotency)
+                                .map(won -> won.orElseThrow(() -> nameTaken(request.name()))))));
+    }
+
+    /** Names are unique per owner: the cluster in the way is the caller's own, never another user's. */
+    private static ProblemException nameTaken(String name) {
+        return ProblemException.conflict("you already have a cluster named '" + name + "'; "
+                + "pick another name or delete that cluster first");
     }
 
     private Uni<Optional<ClusterRow>> earlier(String owner, ClusterRepository.Idempotency idempotency) {
@@ -116,11 +123,8 @@ public class ClusterService {
         // one statement, atomic on its own: in the caller's transaction when there is one (a command)
         return Transactions.inSession(session -> clusters.insert(id, request.name(), owner, request.spec(), now, requested,
                         idempotency)
-                .onFailure(failure -> DatabaseFaults.isUniqueViolation(failure)
-                        && !"clusters_idempotency".equals(DatabaseFaults.constraint(failure))).transform(taken ->
-                        // names are unique per owner: this is the caller's own cluster, never another user's
-                        ProblemException.conflict("you already have a cluster named '" + request.name() + "'; "
-                                + "pick another name or delete that cluster first"))
+                .onFailure(failure -> idempotency == null && DatabaseFaults.isUniqueViolation(failure))
+                .transform(taken -> nameTaken(request.name()))
                 .replaceWith(new ClusterRow(id, request.name(), owner, request.spec(), ClusterStatus.QUEUED.wire(), null,
                         ReasonCode.REQUESTED.wire(), null, null, now, now,
                         false, 0)));
