@@ -13,6 +13,12 @@ public interface MonitorConfig {
     /** how often the scheduler looks for due polls and timeouts (read by the {@code @Scheduled} expression too) */
     Duration tick();
 
+    /**
+     * how often the announcement relay publishes what a fold recorded but no live drain published
+     * (a crash between commit and publish, a broker outage); {@code byoc.monitor.announcement-relay-interval}
+     */
+    Duration announcementRelayInterval();
+
     /** how often {@code byoc_monitor_clusters{status}} is recounted (read by the {@code @Scheduled} expression too) */
     Duration gaugeInterval();
 

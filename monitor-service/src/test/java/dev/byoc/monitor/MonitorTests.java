@@ -1,5 +1,7 @@
 package dev.byoc.monitor;
 
+import dev.byoc.monitor.kafka.Publisher;
+
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -456,6 +458,46 @@ class MonitorTests {
                 assertThat(session).hasSizeLessThanOrEqualTo(64).endsWith(id).matches("[\\w+=,.@-]+");
             });
         }
+    }
+
+    /**
+     * The window between the fold's commit and its publish: a replica that crashed there left its
+     * announcements in the table. The relay publishes them (same ids, in order) and removes them.
+     */
+    @Test
+    void announcementsACrashLeftBehindArePublishedInOrderAndRemoved() throws Exception {
+        UUID cluster = UUID.randomUUID();
+        String first = UUID.randomUUID().toString();
+        String second = UUID.randomUUID().toString();
+        Instant at = Instant.now();
+        try (Connection c = dataSource.getConnection(); var insert = c.prepareStatement("insert into monitor.announcements "
+                + "(cluster_id, topic, event_id, type, payload, event_time, created_at) values (?, 'events', ?, "
+                + "'byoc.cluster.status-changed.v1', ?, now(), now() - interval '1 minute')")) {
+            for (String[] change : new String[][] {{first, "null", "\"queued\"", "requested"}, {second, "\"queued\"",
+                    "\"pending\"", "validating"}}) {
+                insert.setObject(1, cluster);
+                insert.setString(2, change[0]);
+                insert.setString(3, """
+                        {"clusterId": "%s", "name": "left-behind", "from": %s, "to": %s, "reason": "r", "reasonCode": "%s",
+                         "causeEventId": "%s", "observedAt": "%s"}""".formatted(cluster, change[1], change[2], change[3],
+                        UUID.randomUUID(), at));
+                insert.executeUpdate();
+            }
+        }
+        List<ConsumerRecord<String, String>> published = kafka.read(EVENTS, r -> cluster.toString().equals(r.key()),
+                found -> found.size() >= 2, Duration.ofSeconds(20));
+        assertThat(published).extracting(r -> KafkaTestClient.header(r, "ce_id")).containsExactly(first, second);
+        assertThat(published).extracting(r -> KafkaTestClient.header(r, "ce_source")).containsOnly(Publisher.SOURCE);
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            try (Connection c = dataSource.getConnection(); var q = c.prepareStatement(
+                    "select count(*) from monitor.announcements where cluster_id = ?")) {
+                q.setObject(1, cluster);
+                try (ResultSet r = q.executeQuery()) {
+                    r.next();
+                    return r.getLong(1) == 0;
+                }
+            }
+        });
     }
 
     /** STS answers this cluster's AssumeRole calls with an error until the stub is removed. */

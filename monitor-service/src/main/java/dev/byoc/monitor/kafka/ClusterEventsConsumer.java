@@ -13,15 +13,21 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 public class ClusterEventsConsumer {
     private final StatusFolder folder;
     private final EventIntake intake;
+    private final Announcements announcements;
 
-    ClusterEventsConsumer(StatusFolder folder, EventIntake intake) {
+    ClusterEventsConsumer(StatusFolder folder, EventIntake intake, Announcements announcements) {
         this.folder = folder;
         this.intake = intake;
+        this.announcements = announcements;
     }
 
-    /** One record at a time, in order; acknowledged once its transaction has committed. */
+    /**
+     * One record at a time, in order; acknowledged once its transaction has committed and what it
+     * announced has been published (or left to the relay, when the broker would not take it).
+     */
     @Incoming("cluster-events")
     public Uni<Void> consume(ConsumerRecord<String, String> record) {
-        return intake.project(record, EventTypes.CLUSTER_EVENTS, folder::apply);
+        return intake.project(record, EventTypes.CLUSTER_EVENTS, folder::apply)
+                .chain(() -> announcements.drainIfPending(record.key()));
     }
 }

@@ -35,6 +35,13 @@ public class Publisher {
                 clusterId.toString(), SOURCE, Instant.now())));
     }
 
+    /** An event stored as its type and JSON (the monitor's announcements), published as it was built. */
+    public Uni<Void> stored(String id, String type, String json, Instant time) {
+        String clusterId = Json.mapper().valueToTree(Json.read(json, Object.class)).path("clusterId").asText();
+        return Transactions.onThisContext(events.sendMessage(OutgoingEvents.message(id, type, json, clusterId, clusterId,
+                SOURCE, time)));
+    }
+
     public Uni<Void> state(ClusterStateRecord record) {
         return Transactions.onThisContext(state.send(Record.of(record.clusterId().toString(), Json.write(record))));
     }

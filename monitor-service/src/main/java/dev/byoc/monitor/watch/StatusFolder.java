@@ -9,7 +9,7 @@ import dev.byoc.contracts.event.Validated;
 import dev.byoc.contracts.lifecycle.ClusterState;
 import dev.byoc.contracts.lifecycle.ClusterStatus;
 import dev.byoc.contracts.lifecycle.StateMachine;
-import dev.byoc.monitor.kafka.Publisher;
+import dev.byoc.monitor.kafka.Announcements;
 import dev.byoc.support.projection.ProjectedEvent;
 import dev.byoc.support.projection.ProjectionStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,22 +21,22 @@ import org.jboss.logging.Logger;
 /**
  * The live path into the watch list. Each event is folded with the shared state machine (via the
  * projection engine); when the status changes, status-changed (id derived from the cause's id)
- * and the fleet state record are published — before the transaction commits, so a crash
- * republishes the same ids rather than losing a change (issue 14 turns this into publish-after-commit). A rebuild folds the same events without
- * publishing anything.
+ * and the fleet state record are recorded in the same transaction as the fold and published by
+ * {@link Announcements} once it has committed: nothing is announced that is not stored, and nothing
+ * stored is left unannounced. A rebuild folds the same events without announcing anything.
  */
 @ApplicationScoped
 public class StatusFolder {
     private static final Logger LOG = Logger.getLogger(StatusFolder.class);
     private final WatchList watchList;
-    private final Publisher publisher;
+    private final Announcements announcements;
     private final MeterRegistry metrics;
     private final WatchListProjection projection;
     private final ProjectionStore<WatchedCluster> store;
 
-    StatusFolder(WatchList watchList, Publisher publisher, MeterRegistry metrics, dev.byoc.monitor.MonitorConfig config) {
+    StatusFolder(WatchList watchList, Announcements announcements, MeterRegistry metrics, dev.byoc.monitor.MonitorConfig config) {
         this.watchList = watchList;
-        this.publisher = publisher;
+        this.announcements = announcements;
         this.metrics = metrics;
         this.projection = new WatchListProjection(
                 new StateMachine(new StateMachine.Thresholds(config.healthyToRecover(), config.unhealthyToFail())));
@@ -49,10 +49,10 @@ public class StatusFolder {
 
     /** In the caller's transaction. @return false when the event was a duplicate */
     public Uni<Boolean> apply(Mutiny.Session session, ProjectedEvent event) {
-        return store.applyLive(session, event, this::afterFold);
+        return store.applyLive(session, event, (before, after, e) -> afterFold(session, before, after, e));
     }
 
-    private Uni<Void> afterFold(WatchedCluster before, WatchedCluster after, ProjectedEvent event) {
+    private Uni<Void> afterFold(Mutiny.Session session, WatchedCluster before, WatchedCluster after, ProjectedEvent event) {
         if (after == before) {
             boolean ours = event.event().data() instanceof StatusChanged || event.event().data() instanceof CommandRejected;
             if (!ours || before != null) {
@@ -70,7 +70,7 @@ public class StatusFolder {
                     event.partition(), before.partition());
         }
         ClusterStatus from = before == null ? null : before.state().status();
-        Uni<Void> effects = from != after.state().status() ? announce(from, after, event)
+        Uni<Void> effects = from != after.state().status() ? announce(session, from, after, event)
                 : Uni.createFrom().voidItem();
         if (event.event().data() instanceof Validated) {
             // the first observation right after validation
@@ -79,14 +79,17 @@ public class StatusFolder {
         return effects;
     }
 
-    private Uni<Void> announce(ClusterStatus from, WatchedCluster next, ProjectedEvent cause) {
+    /** Recorded in the fold's transaction; {@link Announcements} publishes it once that has committed. */
+    private Uni<Void> announce(Mutiny.Session session, ClusterStatus from, WatchedCluster next, ProjectedEvent cause) {
         String id = EventIds.derived(cause.id(), EventTypes.STATUS_CHANGED.type());
         ClusterState to = next.state();
-        Uni<Void> changed = publisher.event(id, next.clusterId(), new StatusChanged(next.clusterId(), next.name(), from,
-                to.status(), to.reason(), to.reasonCode(), cause.id(), cause.time()));
-        return changed.chain(() -> to.status() == ClusterStatus.DELETED ? publisher.tombstone(next.clusterId())
-                : publisher.state(new ClusterStateRecord(next.clusterId(), next.name(), next.owner(), to.status(),
-                        to.reason(), next.spec().region(), next.spec().eksClusterName(), id, cause.time()))).invoke(() -> metrics.counter("byoc_monitor_status_changes_total",
-                "from", from == null ? "none" : from.wire(), "to", to.status().wire()).increment());
+        Uni<Void> changed = announcements.event(session, id, next.clusterId(), new StatusChanged(next.clusterId(), next.name(),
+                from, to.status(), to.reason(), to.reasonCode(), cause.id(), cause.time()), cause.time());
+        return changed.chain(() -> to.status() == ClusterStatus.DELETED
+                ? announcements.tombstone(session, next.clusterId(), cause.time())
+                : announcements.state(session, new ClusterStateRecord(next.clusterId(), next.name(), next.owner(), to.status(),
+                        to.reason(), next.spec().region(), next.spec().eksClusterName(), id, cause.time())))
+                .invoke(() -> metrics.counter("byoc_monitor_status_changes_total",
+                        "from", from == null ? "none" : from.wire(), "to", to.status().wire()).increment());
     }
 }
