@@ -91,7 +91,7 @@ class ConsumerTests {
     }
 
     @Test
-    void anAwsCallThatNeverAnswersTimesOutAndThePartitionKeepsMoving() {
+    void anAwsCallThatNeverAnswersIsThePlatformsFaultRetriedNotFailedAndThePartitionKeepsMoving() {
         UUID other = onTheSamePartitionAs(clusterId);
         String scenario = "never-answers-" + clusterId;
         // the first DescribeCluster of slow-01 is answered after 20 s, far beyond the 3 s call timeout of %test
@@ -109,15 +109,15 @@ class ConsumerTests {
         Outcome neighbour = Outcome.await(other, behind);
         Outcome edited = Outcome.await(clusterId, edit);
 
-        assertThat(timedOut.types()).containsExactly(Outcome.STARTED, FAILED);
-        assertThat(timedOut.statuses()).containsExactly(checks("pass", "pass", "pass", "fail", "pass", "pass").toArray(String[]::new));
-        assertThat(timedOut.message("eks-cluster"))
-                .isEqualTo("timed out after 3 s calling eks:DescribeCluster on EKS cluster slow-01 in us-east-1");
+        // AWS not answering is the platform's trouble (AwsFaults), not a finding about the customer's
+        // cluster: the validation ran again (validation-started said once) and passed
+        assertThat(timedOut.types()).containsExactly(Outcome.STARTED, VALIDATED);
+        assertThat(timedOut.statuses()).containsExactly(checks("pass", "pass", "pass", "pass", "pass", "pass").toArray(String[]::new));
         assertThat(neighbour.result()).isEqualTo(VALIDATED);
         assertThat(edited.result()).isEqualTo(VALIDATED);
         assertThat(edited.statuses()).containsExactly(checks("pass", "pass", "pass", "pass", "pass", "pass").toArray(String[]::new));
-        // one call each: the hanging one was not retried past its deadline
-        server().verify(2, getRequestedFor(urlPathEqualTo("/clusters/slow-01")));
+        // the hanging call (not retried past its deadline), its rerun, the edit's
+        server().verify(3, getRequestedFor(urlPathEqualTo("/clusters/slow-01")));
 
         // all on one partition: the neighbour behind the hanging record was answered while it hung (other
         // clusters run concurrently), and the same cluster's edit only after its first validation ended

@@ -122,20 +122,21 @@ public class ClusterEventsConsumer {
 
     @FunctionalInterface
     private interface Action {
-        void run() throws InterruptedException;
+        /** @param started set once validation-started is on Kafka, so a rerun of the work does not say it twice */
+        void run(java.util.concurrent.atomic.AtomicBoolean started) throws InterruptedException;
     }
 
     private Work work(IncomingEvent.Accepted accepted) {
         if (accepted.data() instanceof ClusterRequested requested) {
-            return new Work(requested.clusterId(), () -> validate(accepted.id(), requested.clusterId(), requested.owner(),
+            return new Work(requested.clusterId(), started -> validate(started, accepted.id(), requested.clusterId(), requested.owner(),
                     requested.spec()));
         }
         if (accepted.data() instanceof ClusterUpdated updated) {
-            return new Work(updated.clusterId(), () -> validate(accepted.id(), updated.clusterId(), updated.owner(),
+            return new Work(updated.clusterId(), started -> validate(started, accepted.id(), updated.clusterId(), updated.owner(),
                     updated.spec()));
         }
         if (accepted.data() instanceof ClusterDeleted deleted && !deleted.force()) {
-            return new Work(deleted.clusterId(), () -> tearDown(accepted.id(), deleted));
+            return new Work(deleted.clusterId(), started -> tearDown(accepted.id(), deleted));
         }
         return null; // a forced delete removes nothing: the monitor moves the cluster to deleted by itself
     }
@@ -149,9 +150,10 @@ public class ClusterEventsConsumer {
      */
     private void perform(Message<String> message, String type, Work work) {
         Duration backoff = FIRST_RETRY;
+        var started = new java.util.concurrent.atomic.AtomicBoolean();
         while (true) {
             try {
-                work.action().run();
+                work.action().run(started);
                 message.ack();
                 count(type, "applied");
                 return;
@@ -186,9 +188,13 @@ public class ClusterEventsConsumer {
         }
     }
 
-    private void validate(String causeId, UUID clusterId, String owner, ClusterSpec spec) throws InterruptedException {
+    private void validate(java.util.concurrent.atomic.AtomicBoolean started, String causeId, UUID clusterId, String owner,
+            ClusterSpec spec) throws InterruptedException {
         Timer.Sample timer = Timer.start(metrics);
-        publish(causeId, clusterId, new ValidationStarted(clusterId, causeId, Instant.now()));
+        if (!started.get()) {
+            publish(causeId, clusterId, new ValidationStarted(clusterId, causeId, Instant.now()));
+            started.set(true);
+        }
         AccessValidator.Report report = validator.validate(clusterId, owner, spec);
         if (queue.closing()) {
             throw new InterruptedException("shutting down");
