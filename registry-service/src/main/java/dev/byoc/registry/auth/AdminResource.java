@@ -69,7 +69,10 @@ public class AdminResource {
     @Path("{username}/keys/{id}")
     public Uni<Response> revokeKey(@PathParam("username") String username, @PathParam("id") UUID id) {
         requireAdmin();
-        return Transactions.inTransaction(session -> users.revokeKey(username, id)).map(revoked -> {
+        // the key's open streams end on every replica when this commits
+        return Transactions.inTransaction(session -> users.revokeKey(username, id).call(revoked -> revoked
+                ? dev.byoc.registry.cluster.ClusterChanges.notifyKeyRevoked(session, id) : Uni.createFrom().voidItem()))
+                .map(revoked -> {
             if (!revoked) {
                 throw ProblemException.notFound("no active key " + id + " for user '" + username + "'");
             }

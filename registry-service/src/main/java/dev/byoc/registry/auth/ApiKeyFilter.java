@@ -39,14 +39,15 @@ public class ApiKeyFilter {
         String key = header.substring(7).trim();
         if (bootstrapKey.isPresent() && MessageDigest.isEqual(
                 bootstrapKey.get().getBytes(StandardCharsets.UTF_8), key.getBytes(StandardCharsets.UTF_8))) {
-            currentUser.set(BOOTSTRAP_ADMIN, true);
+            currentUser.set(BOOTSTRAP_ADMIN, true, null);
             return Uni.createFrom().nullItem();
         }
-        return Transactions.inSession(session -> users.byKeyHash(ApiKeys.hash(key))).map(user -> {
+        String hash = ApiKeys.hash(key);
+        return Transactions.inSession(session -> users.byKeyHash(hash)).map(user -> {
             if (user.isEmpty()) {
                 return unauthorized("the API key is unknown or revoked; ask an admin for a new one");
             }
-            currentUser.set(user.get().username(), user.get().admin());
+            currentUser.set(user.get().username(), user.get().admin(), hash);
             return null;
         });
     }

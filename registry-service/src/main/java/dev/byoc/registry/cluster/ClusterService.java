@@ -153,6 +153,7 @@ public class ClusterService {
             return clusters.updateSpec(cluster.id(), cluster.version(), edit.spec(), now)
                     .chain(() -> outbox.add(eventId, cluster.id(), new ClusterUpdated(cluster.id(), name, owner, edit.spec(),
                             edit.changed(), now)))
+                    .chain(() -> ClusterChanges.notifyChanged(session, cluster.id()))
                     .chain(() -> clusters.byId(cluster.id())).map(Optional::orElseThrow);
         }));
     }
@@ -180,6 +181,7 @@ public class ClusterService {
             return clusters.markDeleting(cluster.id(), cluster.version(), force, now)
                     .chain(() -> outbox.add(eventId, cluster.id(), new ClusterDeleted(cluster.id(), name, owner,
                             cluster.spec(), force, now)))
+                    .chain(() -> ClusterChanges.notifyChanged(session, cluster.id()))
                     .chain(() -> clusters.byId(cluster.id())).map(Optional::orElseThrow);
         }));
     }

@@ -1,6 +1,7 @@
 package dev.byoc.registry.cluster;
 
 import dev.byoc.contracts.Json;
+import dev.byoc.contracts.lifecycle.ClusterStatus;
 import dev.byoc.registry.auth.CurrentUser;
 import dev.byoc.support.db.Sql;
 import dev.byoc.support.db.Transactions;
@@ -22,31 +23,38 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
 
 /**
  * The live status stream and the recorded history of one cluster.
  *
- * <p>The stream re-reads the cluster from the database on a short interval and sends an event only
- * when its status, reason or reports changed. Reading the database rather than listening to Kafka
- * keeps it right with any number of registry replicas: whichever replica projected the change,
- * every replica sees it after commit.
+ * <p>The stream sends the cluster's current state, then re-reads it each time it changes —
+ * {@link ClusterChanges} wakes it from PostgreSQL's NOTIFY, sent by whichever replica projected the
+ * event or took the edit — and sends an event when status, reason or reports differ. It ends after
+ * {@code deleted}, when its key is revoked, or when the client goes. Streams are capped per user
+ * and per replica ({@link StreamSlots}: 429 past the cap).
  */
 @Path("/api/v1/clusters")
 public class ClusterStreamResource {
-    private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+    private static final Logger LOG = Logger.getLogger(ClusterStreamResource.class);
 
     private final ClusterRepository clusters;
     private final ClusterService service;
     private final CurrentUser user;
-    private final Duration interval;
+    private final ClusterChanges changes;
+    private final StreamSlots slots;
+    private final io.vertx.core.Vertx vertx;
+    private final Duration keepAlive;
 
-    ClusterStreamResource(ClusterRepository clusters, ClusterService service, CurrentUser user,
-            StreamConfig config) {
+    ClusterStreamResource(ClusterRepository clusters, ClusterService service, CurrentUser user, ClusterChanges changes,
+            StreamSlots slots, io.vertx.core.Vertx vertx, StreamConfig config) {
         this.clusters = clusters;
         this.service = service;
         this.user = user;
-        this.interval = config.checkInterval();
+        this.changes = changes;
+        this.slots = slots;
+        this.vertx = vertx;
+        this.keepAlive = config.keepAlive();
     }
 
     @GET
@@ -55,26 +63,79 @@ public class ClusterStreamResource {
     @Blocking
     public Multi<OutboundSseEvent> events(@PathParam("name") String name, @Context Sse sse) {
         String owner = user.username();
-        // blocking endpoint: the first read and each tick's re-read wait for the reactive session
+        String keyHash = user.keyHash();
+        // blocking endpoint: the first read waits for the reactive session
         UUID id = Transactions.awaitOnContext(() -> Transactions.inSession(session -> service.found(owner, name))).id();
-        AtomicReference<Map<String, Object>> last = new AtomicReference<>();
-        long keepAliveEvery = Math.max(1, KEEP_ALIVE.toMillis() / interval.toMillis());
-        return Multi.createFrom().ticks().startingAfter(Duration.ofMillis(1)).every(interval)
-                .emitOn(Infrastructure.getDefaultWorkerPool())
-                .onOverflow().drop()
-                // Mutiny items may not be null: quiet ticks become an empty Optional and are dropped
-                .map(tick -> {
-                    Map<String, Object> current = snapshot(id);
-                    if (current != null && !Objects.equals(current, last.get())) {
-                        last.set(current);
-                        return java.util.Optional.of(sse.newEventBuilder().name("status").data(Json.write(current)).build());
-                    }
-                    return tick % keepAliveEvery == 0
-                            ? java.util.Optional.of(sse.newEventBuilder().comment("keep-alive").build())
-                            : java.util.Optional.<OutboundSseEvent>empty();
-                })
-                .filter(java.util.Optional::isPresent)
-                .map(java.util.Optional::get);
+        Runnable release = slots.acquire(owner);
+        return Multi.createFrom().<OutboundSseEvent>emitter(emitter -> {
+            Stream stream = new Stream(id, emitter, sse);
+            AutoCloseable watch = changes.watch(id, keyHash, stream);
+            long timer = vertx.setPeriodic(keepAlive.toMillis(), t -> stream.send(sse.newEventBuilder().comment("keep-alive")
+                    .build()));
+            emitter.onTermination(() -> {
+                vertx.cancelTimer(timer);
+                release.run();
+                try {
+                    watch.close();
+                } catch (Exception e) {
+                    LOG.debugf("closing the watch of a stream: %s", e.getMessage());
+                }
+            });
+            stream.changed(); // the current state first
+        });
+    }
+
+    /** One open stream: re-reads on a worker thread, sends in order, ends at deleted. */
+    private final class Stream implements ClusterChanges.Listener {
+        private final UUID id;
+        private final io.smallrye.mutiny.subscription.MultiEmitter<? super OutboundSseEvent> emitter;
+        private final Sse sse;
+        private Map<String, Object> last;
+        private boolean done;
+
+        Stream(UUID id, io.smallrye.mutiny.subscription.MultiEmitter<? super OutboundSseEvent> emitter, Sse sse) {
+            this.id = id;
+            this.emitter = emitter;
+            this.sse = sse;
+        }
+
+        @Override
+        public void changed() {
+            Infrastructure.getDefaultWorkerPool().execute(this::refresh);
+        }
+
+        @Override
+        public void keyRevoked() {
+            synchronized (this) {
+                if (!done) {
+                    done = true;
+                    emitter.emit(sse.newEventBuilder().name("closed").data("{\"reason\": \"the API key of this stream "
+                            + "was revoked\"}").build());
+                    emitter.complete();
+                }
+            }
+        }
+
+        private void refresh() {
+            Map<String, Object> current = snapshot(id);
+            synchronized (this) {
+                if (done || current == null || Objects.equals(current, last)) {
+                    return;
+                }
+                last = current;
+                emitter.emit(sse.newEventBuilder().name("status").data(Json.write(current)).build());
+                if (ClusterStatus.DELETED.wire().equals(current.get("status"))) {
+                    done = true;
+                    emitter.complete();
+                }
+            }
+        }
+
+        synchronized void send(OutboundSseEvent event) {
+            if (!done) {
+                emitter.emit(event);
+            }
+        }
     }
 
     @GET
@@ -117,7 +178,7 @@ public class ClusterStreamResource {
                 return data;
             }).orElse(null);
         } catch (RuntimeException e) {
-            return null; // a database blip: try again on the next tick
+            return null; // a database blip: the next change (or the LISTEN reconnect) reads again
         }
     }
 

@@ -31,11 +31,15 @@ public class ClusterViewProjector {
     /** In the caller's transaction. @return false when the event had already been applied */
     public Uni<Boolean> apply(Mutiny.Session session, ProjectedEvent event) {
         return record(session, event).chain(() -> store.applyLive(session, event, (before, after, e) -> {
-            if (e.event().data() instanceof StatusChanged changed && changed.to() == ClusterStatus.DELETED
-                    && after != before) {
-                return release(session, e.key(), changed.observedAt());
+            if (after == before || e.key() == null) {
+                return Uni.createFrom().voidItem();
             }
-            return Uni.createFrom().voidItem();
+            // the cluster's live streams, on every replica, re-read it once this commits
+            Uni<Void> notified = dev.byoc.registry.cluster.ClusterChanges.notifyChanged(session, e.key());
+            if (e.event().data() instanceof StatusChanged changed && changed.to() == ClusterStatus.DELETED) {
+                return notified.chain(() -> release(session, e.key(), changed.observedAt()));
+            }
+            return notified;
         }));
     }
 
