@@ -279,6 +279,23 @@ class SignedCommandTests {
         assertThat(renewed.<String>path("secret")).isNotEqualTo(secret);
     }
 
+    /**
+     * An acting user no user can be called (a NUL byte; PostgreSQL would refuse the value) is a
+     * broken rule answered with command-rejected, not a stall: the command behind it is applied.
+     */
+    @Test
+    void anActingUserThatCannotBeANameIsRejectedAndTheNextCommandIsApplied() {
+        TenantBoundaryTests.User alice = newUser("alice");
+        ServiceAccount producer = ServiceAccount.anyUser();
+        String bad = UUID.randomUUID().toString();
+        String name = ClusterApiTests.unique("after-nul");
+        producer.send(name, bad, REGISTER, register("ali\\u0000ce", ClusterApiTests.unique("nul")));
+        producer.send(name, UUID.randomUUID().toString(), REGISTER, register(alice.name(), name));
+
+        assertRefused(rejectionOf(bad), "invalid", "actingUser", "existing user");
+        ClusterApiTests.as(alice.key()).get("/api/v1/clusters/" + name).then().statusCode(200);
+    }
+
     @Test
     void aBrokenRequestIsRefusedWithEveryFieldPath() {
         ExtractableResponse<Response> refused = create(ClusterApiTests.ADMIN,

@@ -10,7 +10,10 @@ import dev.byoc.support.db.DatabaseFaults;
  * (metric {@code byoc_consumer_retries_total}, a warning per attempt) and heals once fixed.
  */
 public enum Fault {
-    /** The record breaks the contract (envelope, schema, unknown type, unexpected producer): DLQ. */
+    /**
+     * The record breaks the contract (envelope, schema, unknown type, unexpected producer), or
+     * carries a value the database cannot hold (SQLState class 22): DLQ.
+     */
     BAD_RECORD(false),
     /** A rule refused the input ({@link Refusal}): answered, not retried. */
     REFUSED(false),
@@ -46,6 +49,9 @@ public enum Fault {
             if (t instanceof Refusal) {
                 return REFUSED;
             }
+        }
+        if (DATABASE && DatabaseFaults.isDataException(failure)) {
+            return BAD_RECORD; // a value no row can hold (a NUL byte, out of range): the record's, retrying never helps
         }
         if (isConflict(failure)) {
             return CONFLICT;

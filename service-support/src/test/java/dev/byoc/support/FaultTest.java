@@ -24,6 +24,13 @@ class FaultTest {
         assertThat(Fault.BAD_RECORD.retried()).isFalse();
     }
 
+    /** A value no row can hold (a NUL byte in text, a number out of range) is the record's: retrying never helps. */
+    @ParameterizedTest
+    @ValueSource(strings = {"22021", "22P02", "22003"})
+    void aValueTheDatabaseCannotHoldIsABadRecord(String state) {
+        assertThat(Fault.of(new PgException("bad value", "ERROR", state, null))).isEqualTo(Fault.BAD_RECORD);
+    }
+
     @Test
     void aRefusalIsAnsweredNotRetried() {
         assertThat(Fault.of(new IllegalStateException(new Refused()))).isEqualTo(Fault.REFUSED);
@@ -52,7 +59,7 @@ class FaultTest {
 
     /** A unique violation or a bad statement in a consumer is our bug, not the record's: the record waits. */
     @ParameterizedTest
-    @ValueSource(strings = {"23505", "42P01", "22P02"})
+    @ValueSource(strings = {"23505", "42P01", "42703"})
     void unknownDatabaseErrorsAndBugsAreRetriedNotDeadLettered(String state) {
         assertThat(Fault.of(new PgException("bug", "ERROR", state, null))).isEqualTo(Fault.UNEXPECTED);
         assertThat(Fault.of(new NullPointerException())).isEqualTo(Fault.UNEXPECTED);

@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
 @Path("/api/v1/admin/users")
 @Produces(MediaType.APPLICATION_JSON)
 public class AdminResource {
-    private static final Pattern USERNAME = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,62}$");
+    /** Every username matches it; a name that does not is no user's (and is never sent to the database). */
+    public static final Pattern USERNAME = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,62}$");
 
     public record NewUser(String username, Boolean admin) {
     }

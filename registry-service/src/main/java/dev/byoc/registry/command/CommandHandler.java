@@ -70,7 +70,8 @@ public class CommandHandler {
                 throw ProblemException.invalid(unknown);
             }
             String actingUser = command.path("actingUser").asText(null);
-            Uni<Boolean> known = actingUser == null ? Uni.createFrom().item(false)
+            Uni<Boolean> known = actingUser == null || !dev.byoc.registry.auth.AdminResource.USERNAME.matcher(actingUser).matches()
+                    ? Uni.createFrom().item(false)
                     : users.byName(actingUser).map(java.util.Optional::isPresent);
             return known.chain(exists -> {
                 if (!exists) {
