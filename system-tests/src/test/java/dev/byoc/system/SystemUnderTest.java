@@ -21,10 +21,13 @@ final class SystemUnderTest implements AutoCloseable {
 
     final KafkaBroker kafka;
     final AwsStandIn aws;
-    final ServiceProcess registry;
-    final ServiceProcess provisioner;
-    final ServiceProcess monitor;
-    private final List<ServiceProcess> all = new ArrayList<>();
+    // not final: restart() replaces a crashed service with a new process on the same port
+    volatile ServiceProcess registry;
+    volatile ServiceProcess provisioner;
+    volatile ServiceProcess monitor;
+    private final List<ServiceProcess> all = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Path root;
+    private final Map<String, String> env = new HashMap<>();
 
     SystemUnderTest() throws Exception {
         this(PostgresServer.shared());
@@ -32,13 +35,12 @@ final class SystemUnderTest implements AutoCloseable {
 
     /** On the given PostgreSQL (e.g. one of its own that the test stops). */
     SystemUnderTest(PostgresServer postgres) throws Exception {
-        Path root = Path.of(System.getProperty("byoc.root"));
+        root = Path.of(System.getProperty("byoc.root"));
         kafka = KafkaBroker.shared();
         kafka.createTopics(KafkaResource.TOPICS);
         String database = postgres.createDatabase("byoc_system");
         aws = AwsStandIn.shared();
 
-        Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         env.put("BYOC_DB_URL", postgres.url(database));
         env.put("BYOC_DB_USER", postgres.user());
@@ -64,6 +66,30 @@ final class SystemUnderTest implements AutoCloseable {
         ServiceProcess process = ServiceProcess.start(root, module, freePort(), env);
         all.add(process);
         return process;
+    }
+
+    /**
+     * SIGKILL of one service (no shutdown hook runs: a crash), then a new process of it on the same
+     * port, waited for until ready.
+     */
+    void crashAndRestart(String module) throws Exception {
+        ServiceProcess old = switch (module) {
+            case "registry-service" -> registry;
+            case "provisioner-service" -> provisioner;
+            case "monitor-service" -> monitor;
+            default -> throw new IllegalArgumentException(module);
+        };
+        old.kill();
+        all.remove(old);
+        int port = Integer.parseInt(old.url().substring(old.url().lastIndexOf(':') + 1));
+        ServiceProcess fresh = ServiceProcess.start(root, module, port, env);
+        all.add(fresh);
+        switch (module) {
+            case "registry-service" -> registry = fresh;
+            case "provisioner-service" -> provisioner = fresh;
+            default -> monitor = fresh;
+        }
+        fresh.awaitReady(Duration.ofSeconds(90));
     }
 
     String logs() {

@@ -49,6 +49,7 @@ public class ClusterChanges {
     private final Map<UUID, Set<Watch>> byCluster = new ConcurrentHashMap<>();
     private final Set<Watch> all = ConcurrentHashMap.newKeySet();
     private PgSubscriber subscriber;
+    private volatile boolean stopped;
 
     ClusterChanges(Vertx vertx) {
         this.vertx = vertx;
@@ -64,10 +65,21 @@ public class ClusterChanges {
                 .subscribeHandler(v -> all.forEach(w -> w.listener().changed())); // (re)subscribed: catch up
         subscriber.channel(KEY_CHANNEL).handler(this::revoked);
         subscriber.closeHandler(v -> LOG.warn("lost the LISTEN connection for live streams; reconnecting"));
-        subscriber.connect().onFailure(e -> LOG.warnf("LISTEN for live streams not connected yet: %s", e.getMessage()));
+        connect();
+    }
+
+    /** The reconnect policy covers a lost connection; the first one is retried here until it works. */
+    private void connect() {
+        subscriber.connect().onFailure(e -> {
+            LOG.warnf("LISTEN for live streams not connected yet (%s); retrying in 1 s", e.getMessage());
+            if (!stopped) {
+                vertx.setTimer(1000, t -> connect());
+            }
+        });
     }
 
     void stop(@Observes ShutdownEvent event) {
+        stopped = true;
         if (subscriber != null) {
             subscriber.close();
         }
