@@ -177,6 +177,31 @@ class ClusterApiTests {
         assertThat(records).hasSize(1);
     }
 
+    /**
+     * Keys are scoped to their owner: another user sending the same key (guessed, or a shared
+     * client library's counter) creates a cluster of their own and never learns about the first.
+     */
+    @Test
+    void anIdempotencyKeyBelongsToItsOwnerAlone() {
+        String key = UUID.randomUUID().toString();
+        String mine = unique("keyed");
+        String myId = as(ADMIN).contentType("application/json").header("Idempotency-Key", key).body(Specs.grid(mine))
+                .post("/api/v1/clusters").then().statusCode(201).extract().path("id");
+        String other = newUserKey();
+        // the same request under the same key: a new cluster of the other user's, not the first one's 201
+        String theirId = as(other).contentType("application/json").header("Idempotency-Key", key).body(Specs.grid(mine, null))
+                .post("/api/v1/clusters").then().statusCode(201).extract().path("id");
+        assertThat(theirId).isNotEqualTo(myId);
+        // and another request under it: accepted too (the key is theirs to use), not the 422 that names my cluster
+        String second = unique("theirs");
+        as(other).contentType("application/json").header("Idempotency-Key", UUID.randomUUID().toString())
+                .body(Specs.grid(second, null)).post("/api/v1/clusters").then().statusCode(201);
+        String reused = as(other).contentType("application/json").header("Idempotency-Key", key)
+                .body(Specs.grid(unique("again"), null)).post("/api/v1/clusters").then().statusCode(422).extract().asString();
+        assertThat(reused).doesNotContain(myId);
+        as(ADMIN).get("/api/v1/clusters/" + mine).then().statusCode(200).body("id", equalTo(myId));
+    }
+
     @Test
     void twoRetriesRacingWithOneKeyCreateOneCluster() throws Exception {
         String name = unique("racing");

@@ -5,7 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.byoc.contracts.Json;
+import dev.byoc.contracts.Producers;
+import dev.byoc.contracts.Topics;
+import dev.byoc.contracts.bus.BusPrincipals;
+import dev.byoc.support.CrashPoint;
+import dev.byoc.support.CrashPoints;
 import dev.byoc.testsupport.AwsStandIn;
+import dev.byoc.testsupport.KafkaBroker;
+import dev.byoc.testsupport.PostgresServer;
 import dev.byoc.testsupport.KafkaTestClient;
 import dev.byoc.testsupport.fuzz.FuzzedInputs;
 import java.net.URI;
@@ -48,6 +55,8 @@ class ChaosIT {
     private static final int POISON = FULL ? 100 : 10;
     private static final int FUZZED = FULL ? 10_000 : 300;
     private static final int STREAMS = FULL ? 500 : 40;
+    private static final int RACED = FULL ? 100 : 20;
+    private static final Duration OUTAGE = Duration.ofSeconds(FULL ? 30 : 8);
     private static final Duration SETTLE = Duration.ofSeconds(FULL ? 600 : 180);
     private static final String KEY = SystemUnderTest.ADMIN_KEY;
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -61,27 +70,193 @@ class ChaosIT {
         }
     }
 
+    /**
+     * On a broker and (when the machine has a PostgreSQL installation to start one from) a database
+     * of its own, so the outage rows can stop and start them without touching other tests.
+     */
     @Test
     void nothingAcceptedIsLostOrDoneTwiceWhateverFails() throws Exception {
         List<Row> rows = new ArrayList<>();
-        try (SystemUnderTest system = new SystemUnderTest()) {
+        PostgresServer ownDatabase = PostgresServer.ofItsOwn().orElse(null);
+        KafkaBroker ownBroker = KafkaBroker.start();
+        try (SystemUnderTest system = new SystemUnderTest(ownDatabase == null ? PostgresServer.shared() : ownDatabase,
+                ownBroker)) {
             String spec = Files.readString(Path.of(System.getProperty("byoc.root"), "deploy/local/demo-spec.json"));
             try {
+                // first, while nothing else is in flight: each window of item 2, a crash exactly there
+                rows.add(killAtWindow(system, spec, "registry-service", CrashPoint.REGISTRATION_COMMITTED));
+                rows.add(killAtWindow(system, spec, "registry-service", CrashPoint.OUTBOX_PUBLISHED));
+                rows.add(killAtWindow(system, spec, "provisioner-service", CrashPoint.VALIDATION_PUBLISHED));
+                rows.add(killAtWindow(system, spec, "monitor-service", CrashPoint.STATUS_COMMITTED));
+                rows.add(killAtWindow(system, spec, "monitor-service", CrashPoint.ANNOUNCEMENT_PUBLISHED));
                 for (String service : List.of("registry-service", "provisioner-service", "monitor-service")) {
                     rows.add(crashDuringRegistrations(system, spec, service));
                 }
+                rows.add(outageDuringRegistrations(system, spec, "broker", ownBroker::pause, ownBroker::restart));
+                if (ownDatabase != null) {
+                    rows.add(outageDuringRegistrations(system, spec, "PostgreSQL", ownDatabase::pause, ownDatabase::resume));
+                } else {
+                    System.out.println("chaos: no PostgreSQL installation to start a server of its own: no database outage row");
+                }
+                rows.add(racingReplicas(system, spec));
                 rows.add(poisonRecords(system, spec));
                 rows.add(fuzzedBodies(system, spec));
                 rows.add(streamsAtOnce(system, spec));
                 rows.add(authMatrix(system, spec));
+                rows.add(busAuthMatrix(system, spec));
             } finally {
                 print(rows);
                 if (rows.stream().anyMatch(r -> !r.passed())) {
                     System.out.println(system.logs());
                 }
             }
+        } finally {
+            ownBroker.stop();
         }
         assertThat(rows).allMatch(Row::passed);
+    }
+
+    // ------------------------------------------------------------------ a crash inside each window
+
+    /**
+     * Restarts one service with {@code BYOC_CRASH_AT} naming the window, registers a cluster (a
+     * client that retries with its Idempotency-Key), waits for the service to halt there, starts
+     * it again as it normally runs, and checks the cluster reaches running with each effect once in
+     * its history. The note gives what the topic holds for the cluster: copies of one id are the
+     * crash's duplicates, which consumers dropped.
+     */
+    private Row killAtWindow(SystemUnderTest system, String spec, String service, CrashPoint point) throws Exception {
+        Instant start = Instant.now();
+        system.restart(service, Map.of("BYOC_CRASH_AT", point.id()));
+        String name = "w-" + point.id().substring(0, 6) + "-" + UUID.randomUUID().toString().substring(0, 4);
+        AtomicInteger fiveXx = new AtomicInteger();
+        ExecutorService client = Executors.newSingleThreadExecutor();
+        Future<String> registered = client.submit(() -> registerRetrying(system, spec, name, fiveXx));
+        int exit = system.process(service).awaitExit(Duration.ofSeconds(90));
+        boolean halted = exit == CrashPoints.EXIT_STATUS;
+        system.restart(service, Map.of());
+        String id = registered.get(4, TimeUnit.MINUTES);
+        client.shutdown();
+        Settled settled = settle(system, id == null ? Map.of() : Map.of(name, id), "running");
+        String copies = "";
+        if (id != null) {
+            var records = KafkaTestClient.of(system.kafka).read("byoc.cluster-events", r -> id.equals(r.key()), found -> false,
+                    Duration.ofSeconds(3));
+            long distinct = records.stream().map(r -> KafkaTestClient.header(r, "ce_id")).distinct().count();
+            copies = records.size() + " records, " + distinct + " ids on the topic";
+        }
+        return new Row("SIGKILL at " + point.id() + " (" + service + ")", 1, halted ? 1 : 0,
+                settled.lost + (id == null ? 1 : 0), settled.duplicated, fiveXx.get(), 0, seconds(start),
+                (halted ? "halted there, running after restart; " : "did not halt there (exit " + exit + "); ") + copies);
+    }
+
+    // ------------------------------------------------------------------ broker / database outage
+
+    /**
+     * Clients register (retrying with their Idempotency-Key) while the broker or PostgreSQL stops
+     * for a while and starts again: every answer is a 201 or a 503 (a refused connection while the
+     * registry's database is away), every accepted cluster reaches running with each effect once,
+     * and nothing about them is dead-lettered.
+     */
+    private Row outageDuringRegistrations(SystemUnderTest system, String spec, String what, Runnable stop, Runnable start)
+            throws Exception {
+        Instant began = Instant.now();
+        String prefix = "o" + Character.toLowerCase(what.charAt(0)) + "-" + UUID.randomUUID().toString().substring(0, 4) + "-";
+        AtomicInteger fiveXx = new AtomicInteger();
+        AtomicInteger accepted = new AtomicInteger();
+        AtomicInteger unavailable = new AtomicInteger();
+        AtomicInteger tried = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean going = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Map<String, String> ids = new ConcurrentHashMap<>();
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        List<Future<?>> work = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            // each client registers one cluster after another (retrying each until accepted) for the whole outage
+            work.add(clients.submit(() -> {
+                while (going.get()) {
+                    String name = prefix + tried.getAndIncrement();
+                    String id = registerRetrying(system, spec, name, fiveXx, unavailable, Duration.ofMillis(250));
+                    if (id != null) {
+                        ids.put(name, id);
+                        accepted.incrementAndGet();
+                    }
+                    // paced (about 16 a second in all), so the pipeline behind stays within reach of SETTLE
+                    Thread.sleep(250);
+                }
+                return null;
+            }));
+        }
+        while (accepted.get() < 4 && work.stream().anyMatch(f -> !f.isDone())) {
+            Thread.sleep(20);
+        }
+        int before = accepted.get();
+        stop.run();
+        Thread.sleep(OUTAGE.toMillis());
+        int during = accepted.get() - before;
+        start.run();
+        Thread.sleep(3000); // and some more after it is back
+        going.set(false);
+        for (Future<?> f : work) {
+            f.get(10, TimeUnit.MINUTES);
+        }
+        clients.shutdown();
+        Settled settled = settle(system, ids, "running");
+        Set<String> clusterIds = Set.copyOf(ids.values());
+        int dead = KafkaTestClient.of(system.kafka).read("byoc.cluster-events.dlq", r -> clusterIds.contains(r.key()),
+                found -> false, Duration.ofSeconds(5)).size();
+        return new Row(what + " stopped " + OUTAGE.toSeconds() + " s and started during registrations", tried.get(),
+                accepted.get(), settled.lost + dead, settled.duplicated, fiveXx.get(), 0, seconds(began),
+                during + " accepted while it was away, " + unavailable.get() + " answers 503, " + dead + " dead letters, "
+                        + (settled.lost == 0 ? "all running" : settled.lost + " not running"));
+    }
+
+    // ------------------------------------------------------------------ two registry replicas
+
+    /** The same names sent twice to each of two registry replicas at once: each name is registered once. */
+    private Row racingReplicas(SystemUnderTest system, String spec) throws Exception {
+        Instant start = Instant.now();
+        ServiceProcess second = system.replica("registry-service");
+        String prefix = "race-" + UUID.randomUUID().toString().substring(0, 4) + "-";
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        Map<String, List<Future<HttpResponse<String>>>> answers = new HashMap<>();
+        for (int i = 0; i < RACED; i++) {
+            String name = prefix + i;
+            String body = spec.replace("\"name\": \"demo-01\"", "\"name\": \"" + name + "\"");
+            List<Future<HttpResponse<String>>> four = new ArrayList<>();
+            for (String url : List.of(system.registry.url(), second.url(), system.registry.url(), second.url())) {
+                four.add(clients.submit(() -> HTTP.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/clusters"))
+                        .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + KEY)
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                        HttpResponse.BodyHandlers.ofString())));
+            }
+            answers.put(name, four);
+        }
+        Map<String, String> ids = new HashMap<>();
+        int lost = 0;
+        int duplicated = 0;
+        int fiveXx = 0;
+        for (var entry : answers.entrySet()) {
+            List<String> created = new ArrayList<>();
+            for (Future<HttpResponse<String>> f : entry.getValue()) {
+                HttpResponse<String> answer = f.get(2, TimeUnit.MINUTES);
+                fiveXx += answer.statusCode() >= 500 ? 1 : 0;
+                if (answer.statusCode() == 201) {
+                    created.add(Json.read(answer.body(), JsonNode.class).path("id").asText());
+                } else if (answer.statusCode() != 409) {
+                    System.out.println("race " + entry.getKey() + ": " + answer.statusCode() + " " + answer.body());
+                }
+            }
+            lost += created.isEmpty() ? 1 : 0;
+            duplicated += created.size() > 1 ? 1 : 0;
+            if (!created.isEmpty()) {
+                ids.put(entry.getKey(), created.get(0));
+            }
+        }
+        clients.shutdown();
+        Settled settled = settle(system, ids, "running");
+        return new Row("two registry replicas racing " + RACED + " names (4 POSTs each)", RACED, ids.size(),
+                lost + settled.lost, duplicated + settled.duplicated, fiveXx, 0, seconds(start),
+                "one 201 and three 409 per name, each registered once");
     }
 
     // ------------------------------------------------------------------ SIGKILL during registrations
@@ -107,7 +282,7 @@ class ChaosIT {
         }
         for (int kill = 1; kill <= KILLS; kill++) {
             int threshold = REGISTRATIONS * kill / (KILLS + 1);
-            while (accepted.get() < threshold) {
+            while (accepted.get() < threshold && work.stream().anyMatch(f -> !f.isDone())) {
                 Thread.sleep(20);
             }
             system.crashAndRestart(service);
@@ -125,6 +300,11 @@ class ChaosIT {
     /** POST with an Idempotency-Key, again while the registry is down or answers 503: a client that retries. */
     private static String registerRetrying(SystemUnderTest system, String spec, String name, AtomicInteger fiveXx)
             throws InterruptedException {
+        return registerRetrying(system, spec, name, fiveXx, new AtomicInteger(), Duration.ofMillis(200));
+    }
+
+    private static String registerRetrying(SystemUnderTest system, String spec, String name, AtomicInteger fiveXx,
+            AtomicInteger unavailable, Duration pause) throws InterruptedException {
         String body = spec.replace("\"name\": \"demo-01\"", "\"name\": \"" + name + "\"");
         String key = UUID.randomUUID().toString();
         Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
@@ -137,13 +317,20 @@ class ChaosIT {
                 if (answer.statusCode() == 201) {
                     return Json.read(answer.body(), JsonNode.class).path("id").asText();
                 }
-                if (answer.statusCode() >= 500 && answer.statusCode() != 503) {
+                if (answer.statusCode() >= 400 && answer.statusCode() < 500 && answer.statusCode() != 429) {
+                    // the request itself is wrong (a bug of the scenario): retrying cannot help
+                    System.out.println("refused " + name + ": " + answer.statusCode() + " " + answer.body());
+                    return null;
+                }
+                if (answer.statusCode() == 503) {
+                    unavailable.incrementAndGet();
+                } else if (answer.statusCode() >= 500) {
                     fiveXx.incrementAndGet();
                 }
             } catch (java.io.IOException e) {
                 // the registry is down (crashed, restarting): try again
             }
-            Thread.sleep(200);
+            Thread.sleep(pause.toMillis());
         }
         return null;
     }
@@ -349,7 +536,90 @@ class ChaosIT {
             crossed += hidden ? 0 : 1;
         }
         return new Row("auth matrix (no key, bad key, revoked key, other user) x " + paths.size() + " calls", attempted,
-                refused, 0, 0, fiveXx.get(), crossed, seconds(start), "bus: BusSecurityIT, SignedCommandTests");
+                refused, 0, 0, fiveXx.get(), crossed, seconds(start), "every refusal a 401 or a 404");
+    }
+
+    /**
+     * The bus from plain Kafka clients: anonymous and wrong-password clients get nowhere, a
+     * principal cannot write where it has no job, an unsigned command is rejected and creates
+     * nothing, and an event claiming another producer is dead-lettered by all three consumers and
+     * tears nothing down. Each refusal that did not happen is counted as crossed.
+     */
+    private Row busAuthMatrix(SystemUnderTest system, String spec) throws Exception {
+        Instant start = Instant.now();
+        Map<String, Object> anonymous = system.kafka.clientSettings(null);
+        Map<String, Object> wrong = new HashMap<>(system.kafka.clientSettings(BusPrincipals.OPS));
+        wrong.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required "
+                + "username=\"byoc-ops\" password=\"not-the-password\";");
+        List<String> topics = FULL ? List.of(Topics.CLUSTER_EVENTS, Topics.CLUSTER_COMMANDS, Topics.CLUSTER_STATE,
+                Topics.CLUSTER_EVENTS_DLQ) : List.of(Topics.CLUSTER_EVENTS, Topics.CLUSTER_COMMANDS);
+        Map<String, java.util.concurrent.Callable<Throwable>> refusals = new java.util.LinkedHashMap<>();
+        for (String topic : topics) {
+            refusals.put("anonymous writes " + topic, () -> BusSecurityIT.send(anonymous, topic, "{}"));
+            refusals.put("wrong password writes " + topic, () -> BusSecurityIT.send(wrong, topic, "{}"));
+            refusals.put("wrong password reads " + topic, () -> BusSecurityIT.poll(wrong, topic));
+        }
+        refusals.put("ops writes events", () -> BusSecurityIT.send(system.kafka.clientSettings(BusPrincipals.OPS),
+                Topics.CLUSTER_EVENTS, "{}"));
+        refusals.put("producer writes events", () -> BusSecurityIT.send(system.kafka.clientSettings(BusPrincipals.PRODUCER),
+                Topics.CLUSTER_EVENTS, "{}"));
+        refusals.put("provisioner writes commands", () -> BusSecurityIT.send(system.kafka.clientSettings(
+                BusPrincipals.PROVISIONER), Topics.CLUSTER_COMMANDS, "{}"));
+        refusals.put("monitor writes commands", () -> BusSecurityIT.send(system.kafka.clientSettings(BusPrincipals.MONITOR),
+                Topics.CLUSTER_COMMANDS, "{}"));
+        ExecutorService clients = Executors.newFixedThreadPool(refusals.size());
+        Map<String, Future<Throwable>> tried = new java.util.LinkedHashMap<>();
+        refusals.forEach((what, call) -> tried.put(what, clients.submit(call)));
+        int crossed = 0;
+        for (var attempt : tried.entrySet()) {
+            if (attempt.getValue().get(60, TimeUnit.SECONDS) == null) {
+                crossed++;
+                System.out.println("bus: not refused: " + attempt.getKey());
+            }
+        }
+        clients.shutdown();
+
+        // an unsigned command from the principal allowed to write commands: rejected, nothing created
+        String unsignedId = UUID.randomUUID().toString();
+        String unsignedName = "unsigned-" + unsignedId.substring(0, 6);
+        String command = "{\"actingUser\": \"admin\", \"request\": "
+                + spec.replace("\"name\": \"demo-01\"", "\"name\": \"" + unsignedName + "\"") + "}";
+        new KafkaTestClient(system.kafka.clientSettings(BusPrincipals.PRODUCER)).produce(Topics.CLUSTER_COMMANDS, unsignedName,
+                command, KafkaTestClient.cloudEvent(unsignedId, "byoc.cluster.register.v1", unsignedName));
+        KafkaTestClient ops = new KafkaTestClient(system.kafka.clientSettings(BusPrincipals.OPS));
+        var rejected = ops.read(Topics.CLUSTER_EVENTS, r -> r.value().contains(unsignedId)
+                && "byoc.cluster.command-rejected.v1".equals(KafkaTestClient.header(r, "ce_type")), found -> !found.isEmpty(),
+                Duration.ofSeconds(30));
+        int lost = rejected.size() == 1 ? 0 : 1;
+        if (given().baseUri(system.registry.url()).auth().oauth2(KEY).get("/api/v1/clusters/" + unsignedName).statusCode() != 404) {
+            crossed++;
+        }
+
+        // a deleted event claiming to come from the monitor, about a running cluster
+        String victim = "victim-" + UUID.randomUUID().toString().substring(0, 6);
+        AtomicInteger fiveXx = new AtomicInteger();
+        String victimId = registerRetrying(system, spec, victim, fiveXx);
+        Settled settled = settle(system, victimId == null ? Map.of() : Map.of(victim, victimId), "running");
+        String forged = UUID.randomUUID().toString();
+        String deleted = "{\"clusterId\": \"" + victimId + "\", \"name\": \"" + victim + "\", \"owner\": \"admin\", "
+                + "\"spec\": {\"region\": \"us-east-1\", \"roleArn\": \"arn:aws:iam::111122223333:role/byoc-demo-01\", "
+                + "\"bucketName\": \"byoc-demo-01-bucket\", \"eksClusterName\": \"demo-01\", \"instanceTypes\": [], "
+                + "\"performanceProfile\": \"default\", \"strict\": false}, \"force\": false, "
+                + "\"deletedAt\": \"2026-01-01T00:00:00Z\"}";
+        // as the super user: the ACLs keep every principal but the registry's off the events topic
+        KafkaTestClient.of(system.kafka).produce(Topics.CLUSTER_EVENTS, victimId, deleted,
+                KafkaTestClient.cloudEvent(forged, "byoc.cluster.deleted.v2", victimId, Producers.MONITOR));
+        var dead = ops.read(Topics.CLUSTER_EVENTS_DLQ, r -> forged.equals(KafkaTestClient.header(r, "ce_id")),
+                found -> found.size() >= 3, Duration.ofSeconds(30));
+        lost += dead.size() == 3 ? 0 : 1;
+        if (!"running".equals(given().baseUri(system.registry.url()).auth().oauth2(KEY).get("/api/v1/clusters/" + victim)
+                .then().extract().path("status"))) {
+            crossed++;
+        }
+        int attempted = refusals.size() + 2;
+        return new Row("bus auth matrix (anonymous, wrong password, wrong principal, unsigned, forged producer)", attempted,
+                attempted - crossed, lost + settled.lost, settled.duplicated, fiveXx.get(), crossed, seconds(start),
+                refusals.size() + " clients refused, unsigned command rejected, forged deleted: " + dead.size() + " DLQ entries");
     }
 
     // ------------------------------------------------------------------ output

@@ -20,6 +20,9 @@ final class SystemUnderTest implements AutoCloseable {
     static final String ADMIN_KEY = "system-test-admin-key";
 
     final KafkaBroker kafka;
+    final PostgresServer postgres;
+    /** The services' database on {@link #postgres}. */
+    final String database;
     final AwsStandIn aws;
     // not final: restart() replaces a crashed service with a new process on the same port
     volatile ServiceProcess registry;
@@ -35,10 +38,16 @@ final class SystemUnderTest implements AutoCloseable {
 
     /** On the given PostgreSQL (e.g. one of its own that the test stops). */
     SystemUnderTest(PostgresServer postgres) throws Exception {
+        this(postgres, KafkaBroker.shared());
+    }
+
+    /** On the given PostgreSQL and broker (e.g. ones of its own that the test stops and starts). */
+    SystemUnderTest(PostgresServer postgres, KafkaBroker kafka) throws Exception {
         root = Path.of(System.getProperty("byoc.root"));
-        kafka = KafkaBroker.shared();
+        this.kafka = kafka;
         kafka.createTopics(KafkaResource.TOPICS);
-        String database = postgres.createDatabase("byoc_system");
+        this.postgres = postgres;
+        this.database = postgres.createDatabase("byoc_system");
         aws = AwsStandIn.shared();
 
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
@@ -73,16 +82,22 @@ final class SystemUnderTest implements AutoCloseable {
      * port, waited for until ready.
      */
     void crashAndRestart(String module) throws Exception {
-        ServiceProcess old = switch (module) {
-            case "registry-service" -> registry;
-            case "provisioner-service" -> provisioner;
-            case "monitor-service" -> monitor;
-            default -> throw new IllegalArgumentException(module);
-        };
+        restart(module, Map.of());
+    }
+
+    /**
+     * SIGKILL of one service (when it still runs), then a new process of it on the same port with
+     * {@code extraEnv} on top of the system's environment (e.g. {@code BYOC_CRASH_AT}), waited for
+     * until ready.
+     */
+    void restart(String module, Map<String, String> extraEnv) throws Exception {
+        ServiceProcess old = process(module);
         old.kill();
         all.remove(old);
         int port = Integer.parseInt(old.url().substring(old.url().lastIndexOf(':') + 1));
-        ServiceProcess fresh = ServiceProcess.start(root, module, port, env);
+        Map<String, String> withExtra = new HashMap<>(env);
+        withExtra.putAll(extraEnv);
+        ServiceProcess fresh = ServiceProcess.start(root, module, port, withExtra);
         all.add(fresh);
         switch (module) {
             case "registry-service" -> registry = fresh;
@@ -90,6 +105,22 @@ final class SystemUnderTest implements AutoCloseable {
             default -> monitor = fresh;
         }
         fresh.awaitReady(Duration.ofSeconds(90));
+    }
+
+    ServiceProcess process(String module) {
+        return switch (module) {
+            case "registry-service" -> registry;
+            case "provisioner-service" -> provisioner;
+            case "monitor-service" -> monitor;
+            default -> throw new IllegalArgumentException(module);
+        };
+    }
+
+    /** Another replica of a service on the same broker and database (closed with the system). */
+    ServiceProcess replica(String module) throws Exception {
+        ServiceProcess replica = start(root, module, env);
+        replica.awaitReady(Duration.ofSeconds(90));
+        return replica;
     }
 
     String logs() {

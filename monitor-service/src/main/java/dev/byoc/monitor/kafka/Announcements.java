@@ -4,6 +4,8 @@ import dev.byoc.contracts.Json;
 import dev.byoc.contracts.event.ClusterStateRecord;
 import dev.byoc.contracts.event.EventData;
 import dev.byoc.contracts.event.EventTypes;
+import dev.byoc.support.CrashPoint;
+import dev.byoc.support.CrashPoints;
 import dev.byoc.support.db.Sql;
 import dev.byoc.support.db.Transactions;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,11 +36,13 @@ public class Announcements {
 
     private final Publisher publisher;
     private final MeterRegistry metrics;
+    private final CrashPoints crashPoints;
     /** Clusters this replica added rows for since their last drain: the live path drains only those. */
     private final Set<UUID> pending = ConcurrentHashMap.newKeySet();
 
-    Announcements(Publisher publisher, MeterRegistry metrics) {
+    Announcements(Publisher publisher, MeterRegistry metrics, CrashPoints crashPoints) {
         this.publisher = publisher;
+        this.crashPoints = crashPoints;
         this.metrics = metrics;
     }
 
@@ -82,6 +86,7 @@ public class Announcements {
         if (clusterId == null || !pending.remove(clusterId)) {
             return Uni.createFrom().voidItem();
         }
+        crashPoints.reached(CrashPoint.STATUS_COMMITTED);
         return drain(clusterId).replaceWithVoid().onFailure().recoverWithItem(failure -> {
             LOG.warnf("announcements of cluster %s not published yet (%s); the relay retries", clusterId,
                     failure.getMessage());
@@ -102,7 +107,12 @@ public class Announcements {
                         : Sql.rows(session, "select seq, topic, event_id, type, payload, event_time from announcements "
                                 + "where cluster_id = cast(cast(:cluster as text) as uuid) order by seq",
                                 Map.of("cluster", clusterId.toString()))
-                                .chain(rows -> publishInOrder(clusterId, rows, 0).chain(() -> rows.isEmpty() ? Uni.createFrom().item(0)
+                                .chain(rows -> publishInOrder(clusterId, rows, 0)
+                                        .invoke(() -> {
+                                            if (!rows.isEmpty()) {
+                                                crashPoints.reached(CrashPoint.ANNOUNCEMENT_PUBLISHED);
+                                            }
+                                        }).chain(() -> rows.isEmpty() ? Uni.createFrom().item(0)
                                         : Sql.execute(session, "delete from announcements where cluster_id = "
                                                 + "cast(cast(:cluster as text) as uuid) and seq <= :last",
                                                 Map.of("cluster", clusterId.toString(), "last",

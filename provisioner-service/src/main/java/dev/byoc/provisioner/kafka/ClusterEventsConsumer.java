@@ -16,6 +16,8 @@ import dev.byoc.contracts.event.ValidationFailed;
 import dev.byoc.contracts.event.ValidationStarted;
 import dev.byoc.provisioner.config.ProvisionerConfig;
 import dev.byoc.provisioner.teardown.Teardown;
+import dev.byoc.support.CrashPoint;
+import dev.byoc.support.CrashPoints;
 import dev.byoc.support.EventIntake;
 import dev.byoc.provisioner.aws.PlatformFault;
 import dev.byoc.support.Fault;
@@ -70,10 +72,12 @@ public class ClusterEventsConsumer {
     private final MeterRegistry metrics;
     private final ClusterWorkQueue queue;
     private final Duration shutdownGrace;
+    private final CrashPoints crashPoints;
 
     ClusterEventsConsumer(EventIntake intake, AccessValidator validator, Teardown teardown,
             @Channel("cluster-events-out") MutinyEmitter<String> events, MeterRegistry metrics,
-            ProvisionerConfig config) {
+            ProvisionerConfig config, CrashPoints crashPoints) {
+        this.crashPoints = crashPoints;
         int maxConcurrency = config.maxConcurrency();
         this.intake = intake;
         this.validator = validator;
@@ -214,6 +218,7 @@ public class ClusterEventsConsumer {
             result = "failed";
             LOG.infof("cluster %s failed validation at %s: %s", clusterId, first.id(), summary(checks));
         }
+        crashPoints.reached(CrashPoint.VALIDATION_PUBLISHED);
         checks.forEach(c -> metrics.counter("byoc_provisioner_checks_total", "check", c.id(), "status", c.status().name())
                 .increment());
         timer.stop(metrics.timer("byoc_provisioner_validation_seconds", "result", result));

@@ -24,6 +24,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Context;
 import java.nio.charset.StandardCharsets;
+import dev.byoc.support.CrashPoint;
+import dev.byoc.support.CrashPoints;
 import dev.byoc.support.db.Transactions;
 import io.smallrye.mutiny.Uni;
 import java.time.Instant;
@@ -46,8 +48,11 @@ public class ClusterResource {
     private final ClusterRepository clusters;
     private final CurrentUser user;
     private final Tenants tenants;
+    private final CrashPoints crashPoints;
 
-    ClusterResource(ClusterService service, ClusterRepository clusters, CurrentUser user, Tenants tenants) {
+    ClusterResource(ClusterService service, ClusterRepository clusters, CurrentUser user, Tenants tenants,
+            CrashPoints crashPoints) {
+        this.crashPoints = crashPoints;
         this.service = service;
         this.clusters = clusters;
         this.user = user;
@@ -76,6 +81,7 @@ public class ClusterResource {
                     "spec", GridClusterRequest.toGrid(null, request.spec(), hint).get("spec"))).build());
         }
         return service.register(user.username(), request, EventIds.random(), idempotencyKey)
+                .invoke(() -> crashPoints.reached(CrashPoint.REGISTRATION_COMMITTED))
                 .map(row -> Response.created(uri.getAbsolutePathBuilder().path(row.name()).build())
                         .entity(ClusterRepresentation.of(row, hint)).build());
     }

@@ -1,13 +1,20 @@
 package dev.byoc.registry.outbox;
 
 import dev.byoc.contracts.envelope.OutgoingEvents;
+import dev.byoc.support.CrashPoint;
+import dev.byoc.support.CrashPoints;
+import dev.byoc.support.Wakeable;
 import dev.byoc.support.db.Sql;
 import dev.byoc.support.db.Transactions;
 import io.smallrye.mutiny.Uni;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import dev.byoc.registry.db.Notifications;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -22,84 +29,141 @@ import org.jboss.logging.Logger;
  * exists, so per-cluster order holds even with several relays. A crash before the commit leaves
  * the rows unsent; they are published again (same ce_id, consumers drop the duplicate). A row the
  * broker will never take is parked (V10) so it stalls only its own cluster, never the fleet.
+ *
+ * <p>No timer on the way (issue 15): the commit that filled the outbox wakes the relay of every
+ * replica (V11's trigger notifies {@code byoc_outbox}, heard through {@link Notifications}), which
+ * drains batch after batch until the outbox is empty; wake-ups while it drains fold into one more
+ * round. The {@code byoc.outbox.poll-interval} tick is only the fallback for a notification missed
+ * while the LISTEN connection was down.
  */
 @ApplicationScoped
 public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final String SOURCE = dev.byoc.contracts.Producers.REGISTRY;
+    static final String CHANNEL = "byoc_outbox";
 
     private record Row(long id, String eventId, UUID clusterId, String type, String payload, java.time.Instant createdAt) {
     }
 
+    /** What happened to one row of a batch: sent, parked with a reason, or not sent (broker unavailable). */
+    private record Outcome(Row row, boolean sent, String parkedReason, Throwable failure) {
+    }
+
+    /** One batch: how many rows it relayed (sent or parked), and whether the broker refused some for now. */
+    record Batch(int relayed, boolean brokerUnavailable) {
+    }
+
     private final MutinyEmitter<String> events;
     private final int batchSize;
+    private final java.time.Duration sendTimeout;
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicLong oldestAgeSeconds = new AtomicLong();
     private final AtomicLong parkedRows = new AtomicLong();
     private final MeterRegistry metrics;
+    private final CrashPoints crashPoints;
+    private final Wakeable drainer = new Wakeable("byoc-outbox-relay", this::drain);
+    private volatile boolean running;
 
     OutboxRelay(@Channel("cluster-events-out") MutinyEmitter<String> events,
-            OutboxConfig config, MeterRegistry metrics) {
+            OutboxConfig config, MeterRegistry metrics, CrashPoints crashPoints, Notifications notifications) {
         this.events = events;
+        this.crashPoints = crashPoints;
         this.metrics = metrics;
         metrics.gauge("byoc_outbox_parked_rows", parkedRows);
         this.batchSize = config.batchSize();
+        this.sendTimeout = config.sendTimeout();
         metrics.gauge("byoc_outbox_backlog", backlog);
         metrics.gauge("byoc_outbox_oldest_age_seconds", oldestAgeSeconds);
+        notifications.listen(CHANNEL, payload -> wake(), this::wake);
     }
 
-    /** On a worker thread: each batch is one reactive transaction, waited for. */
+    void start(@Observes StartupEvent event) {
+        running = true;
+        wake(); // what a previous run left
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        running = false;
+        drainer.close();
+    }
+
+    /** The fallback: a notification missed while the LISTEN connection was away. */
     @Scheduled(every = "${byoc.outbox.poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void tick() {
+        wake();
         try {
-            while (Transactions.await(this::relayBatch) > 0) {
-                // drain: a cluster with several unsent rows yields one per round, oldest first
-            }
             Transactions.awaitOnContext(() -> Transactions.inSession(this::measureBacklog));
+        } catch (Exception e) {
+            LOG.debugf("outbox backlog not measured: %s", e.getMessage());
+        }
+    }
+
+    /** Drains soon, on the relay's thread; any number of calls while it drains make one more round. */
+    public void wake() {
+        if (running) {
+            drainer.wake();
+        }
+    }
+
+    /** Batch after batch until the outbox is empty or the broker takes no more for now (the tick retries). */
+    private void drain() {
+        try {
+            Batch batch;
+            do {
+                batch = Transactions.await(this::relayBatch);
+                // a cluster with several unsent rows yields one per batch, oldest first
+            } while (batch.relayed() > 0 && !batch.brokerUnavailable() && running);
         } catch (Exception e) {
             LOG.warnf("outbox relay paused: %s", e.getMessage());
         }
     }
 
     /**
-     * Claims, publishes and marks one batch in the caller's transaction; how many rows it relayed
-     * (sent or parked). Each row is published on its own: a row the broker will never take is
-     * parked with the reason and the rest of the batch goes on; a broker that is unavailable stops
-     * the batch, keeping what was sent before it.
+     * Claims, publishes and marks one batch in the caller's transaction. The rows are of different
+     * clusters (one per cluster: see {@link #claim}), so they are sent all at once and the
+     * producer batches them; each is waited for on its own. A row the broker will never take is
+     * parked with the reason and the rest go on; a row the broker cannot take now (unavailable)
+     * stays unsent, and what was acknowledged is marked either way.
      */
-    Uni<Integer> relayBatch(Mutiny.Session session) {
+    Uni<Batch> relayBatch(Mutiny.Session session) {
         return claim(session).chain(rows -> {
             if (rows.isEmpty()) {
-                return Uni.createFrom().item(0);
+                return Uni.createFrom().item(new Batch(0, false));
             }
-            List<Long> sent = new java.util.ArrayList<>();
-            Map<Long, String> parked = new java.util.LinkedHashMap<>();
-            return publishEach(rows, 0, sent, parked)
-                    .chain(() -> sent.isEmpty() ? Uni.createFrom().item(0)
-                            : Sql.execute(session, "update outbox set sent_at = now() where id in (:ids)", Map.of("ids", sent)))
-                    .chain(() -> park(session, parked))
-                    .replaceWith(() -> sent.size() + parked.size());
+            List<Uni<Outcome>> sends = rows.stream().map(this::send).toList();
+            return Uni.join().all(sends).andFailFast().chain(outcomes -> {
+                crashPoints.reached(CrashPoint.OUTBOX_PUBLISHED);
+                List<Long> sent = outcomes.stream().filter(Outcome::sent).map(o -> o.row().id()).toList();
+                Map<Long, String> parked = new java.util.LinkedHashMap<>();
+                outcomes.stream().filter(o -> o.parkedReason() != null).forEach(o -> parked.put(o.row().id(), o.parkedReason()));
+                Throwable unavailable = outcomes.stream().map(Outcome::failure).filter(java.util.Objects::nonNull).findFirst()
+                        .orElse(null);
+                if (unavailable != null) {
+                    LOG.warnf("outbox relay: the broker took %d of %d rows (%s); the rest wait", sent.size(), rows.size(),
+                            unavailable.getMessage());
+                }
+                return (sent.isEmpty() ? Uni.createFrom().voidItem()
+                        : Sql.execute(session, "update outbox set sent_at = now() where id in (:ids)", Map.of("ids", sent))
+                                .replaceWithVoid())
+                        .chain(() -> park(session, parked))
+                        .replaceWith(new Batch(sent.size() + parked.size(), unavailable != null));
+            });
         });
     }
 
-    private Uni<Void> publishEach(List<Row> rows, int index, List<Long> sent, Map<Long, String> parked) {
-        if (index == rows.size()) {
-            return Uni.createFrom().voidItem();
-        }
-        Row row = rows.get(index);
+    private Uni<Outcome> send(Row row) {
         return Uni.createFrom().deferred(() -> Transactions.onThisContext(events.sendMessage(OutgoingEvents.message(
                         row.eventId(), row.type(), row.payload(), row.clusterId().toString(), row.clusterId().toString(),
                         SOURCE, row.createdAt()))))
-                .onItem().transformToUni(ok -> {
-                    sent.add(row.id());
-                    return publishEach(rows, index + 1, sent, parked);
-                })
-                .onFailure(OutboxRelay::unpublishable).recoverWithUni(failure -> {
-                    parked.put(row.id(), failure.getClass().getSimpleName() + ": " + failure.getMessage());
-                    return publishEach(rows, index + 1, sent, parked);
-                });
-        // any other failure (broker down, timeout) fails the batch after what was sent: see relayBatch's caller
+                // never wait for ever: a send the connector is still retrying counts as not sent; the row
+                // stays for the next round (were it delivered after all, consumers drop the second copy)
+                .ifNoItem().after(sendTimeout).failWith(() -> new java.util.concurrent.TimeoutException(
+                        "no acknowledgement within " + sendTimeout))
+                .map(ok -> new Outcome(row, true, null, null))
+                .onFailure().recoverWithItem(failure -> unpublishable(failure)
+                        ? new Outcome(row, false, failure.getClass().getSimpleName() + ": " + failure.getMessage(), null)
+                        : new Outcome(row, false, null, failure));
     }
 
     /**
