@@ -69,6 +69,14 @@ public final class PostgresServer {
         return shared;
     }
 
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
     public String user() {
         return user;
     }
@@ -136,6 +144,11 @@ public final class PostgresServer {
     private static PostgresServer inContainer() {
         Containers.Started postgres = Containers.postgres();
         return new PostgresServer(postgres.host(), postgres.port(), "postgres", postgres.stop());
+    }
+
+    /** A program of the local PostgreSQL installation (pgbench, psql), when there is one. */
+    public static Optional<Path> program(String name) {
+        return installationBin().map(bin -> bin.resolve(name)).filter(Files::isExecutable);
     }
 
     private static Optional<Path> installationBin() {

@@ -11,7 +11,10 @@ import dev.byoc.monitor.kafka.OwnedPartitions;
 import dev.byoc.monitor.kafka.Publisher;
 import dev.byoc.monitor.watch.WatchList;
 import dev.byoc.monitor.watch.WatchedCluster;
+import dev.byoc.support.Wakeable;
 import dev.byoc.support.db.Transactions;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.event.Observes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.scheduler.Scheduled;
@@ -45,6 +48,7 @@ public class HealthPoller {
     private final Duration jitter;
     private final Duration provisioningTimeout;
     private final Duration teardownTimeout;
+    private final Wakeable rounds = new Wakeable("byoc-health-poller", this::round);
 
     HealthPoller(WatchList watchList, OwnedPartitions partitions, EksProbe probe, Publisher publisher,
             MeterRegistry metrics, dev.byoc.monitor.MonitorConfig config) {
@@ -59,9 +63,27 @@ public class HealthPoller {
         this.teardownTimeout = config.teardownTimeout();
     }
 
+    /** The rhythm of the polls that are due; a validated cluster does not wait for it ({@link #pollSoon}). */
     @Scheduled(every = "${byoc.monitor.tick}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void tick() {
+        rounds.wake();
+    }
+
+    /**
+     * A round now rather than at the next tick: called once a validated cluster's fold committed
+     * (its first poll is due at once), so {@code validated → running} waits for no timer.
+     */
+    public void pollSoon() {
+        rounds.wake();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        rounds.close();
+    }
+
+    /** One round on the poller's own thread: the due polls, then the timeouts. */
+    private void round() {
         Set<Integer> owned = partitions.current();
         try {
             // the AWS SDK blocks: this runs on a worker thread and waits for each database read

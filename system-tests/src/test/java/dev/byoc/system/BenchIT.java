@@ -1,0 +1,474 @@
+package dev.byoc.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.byoc.contracts.Json;
+import dev.byoc.testsupport.KafkaBroker;
+import dev.byoc.testsupport.PostgresServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The benchmark of issue #15 on the three packaged services as processes (loopback only), each
+ * figure printed next to its anchor measured in the same run on the same machine: the accept rate
+ * next to pgbench's one-row inserts, the relay next to Kafka's ProducerPerformance, POST → running
+ * at fixed arrival rates next to Kafka's EndToEndLatency × 7 hops, CPU per cluster from /proc,
+ * start time and RSS per service. It asserts only that each scenario completed correctly (every
+ * cluster reached running, every outbox row was sent), never a speed: the figures are for people.
+ * {@code bin/byoc-bench} runs the full version ({@code -Dbyoc.bench.full=true}) and writes the table
+ * to {@code docs/BENCHMARKS.md}; {@code ./mvnw verify} runs it small.
+ */
+class BenchIT {
+    private static final boolean FULL = Boolean.getBoolean("byoc.bench.full");
+    private static final String KEY = SystemUnderTest.ADMIN_KEY;
+    private static final int CLIENTS = 8;
+    private static final int REGISTRATIONS = FULL ? 3000 : 300;
+    private static final int RELAYED = FULL ? 20_000 : 2_000;
+    private static final List<Integer> RATES = FULL ? List.of(2, 20, 50) : List.of(2, 10);
+    private static final Duration AT_RATE = Duration.ofSeconds(FULL ? 20 : 5);
+    private static final Duration SETTLE = Duration.ofSeconds(FULL ? 600 : 180);
+    private static final List<String> SERVICES = List.of("registry-service", "provisioner-service", "monitor-service");
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** One line of the table: a figure, its anchor (or none) and the issue's target. */
+    record Figure(String name, double value, String unit, String anchor, double anchorValue, String target) {
+        String line() {
+            String ratio = anchor == null || anchorValue == 0 ? "" : String.format(" | ratio %.2f", value / anchorValue);
+            return String.format("bench: %-58s %10.1f %-12s | anchor %-44s %s%s | target %s", name, value, unit,
+                    anchor == null ? "-" : anchor, anchor == null ? "" : String.format("%10.1f", anchorValue), ratio, target);
+        }
+    }
+
+    private final List<Figure> figures = new ArrayList<>();
+
+    @Test
+    void everyFigureNextToItsAnchor() throws Exception {
+        KafkaBroker broker = KafkaBroker.start();
+        try (SystemUnderTest system = new SystemUnderTest(PostgresServer.shared(), broker)) {
+            String spec = Files.readString(Path.of(System.getProperty("byoc.root"), "deploy/local/demo-spec.json"));
+            try {
+                startAndIdleMemory(system);
+                relay(system);
+                double e2e = endToEndLatencyP99(system);
+                for (int rate : RATES) {
+                    atFixedRate(system, spec, rate, e2e);
+                }
+                acceptRate(system, spec);
+                rssAfterLoad(system);
+            } finally {
+                print();
+            }
+        } finally {
+            broker.stop();
+        }
+    }
+
+    // ------------------------------------------------------------------ start time, memory
+
+    private void startAndIdleMemory(SystemUnderTest system) throws Exception {
+        for (String service : SERVICES) {
+            Instant start = Instant.now();
+            system.restart(service, Map.of()); // alone: the others idle
+            double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
+            figures.add(new Figure(service + " start to ready (JVM launch included)", seconds, "s", null, 0, "<= 3 s"));
+        }
+        Thread.sleep(5000);
+        for (String service : SERVICES) {
+            figures.add(new Figure(service + " RSS idle", rssMb(system.process(service)), "MB", null, 0, "<= 256 MB"));
+        }
+    }
+
+    private void rssAfterLoad(SystemUnderTest system) throws Exception {
+        for (String service : SERVICES) {
+            figures.add(new Figure(service + " RSS after the load", rssMb(system.process(service)), "MB", null, 0, "-"));
+        }
+    }
+
+    // ------------------------------------------------------------------ outbox relay
+
+    /**
+     * Fills the outbox with rows in one transaction (command-rejected events: every consumer
+     * classifies and drops them, so nothing downstream adds work) and times their relay from the
+     * commit to the last row marked sent; the anchor is ProducerPerformance with as many records of
+     * the same size, acks=all, on the same broker.
+     */
+    private void relay(SystemUnderTest system) throws Exception {
+        String payloadTemplate = Json.write(new dev.byoc.contracts.event.CommandRejected(UUID.randomUUID(), "bench",
+                UUID.randomUUID().toString(), "byoc.cluster.register.v1", List.of(), Instant.now(),
+                dev.byoc.contracts.event.CommandRejected.INVALID));
+        try (Connection db = DriverManager.getConnection(system.postgres.jdbcUrl(system.database), system.postgres.user(), "")) {
+            db.setAutoCommit(false);
+            try (Statement insert = db.createStatement()) {
+                insert.execute("insert into registry.outbox (event_id, cluster_id, type, payload) select gen_random_uuid(), "
+                        + "gen_random_uuid(), 'byoc.cluster.command-rejected.v1', '" + payloadTemplate.replace("'", "''")
+                        + "' from generate_series(1, " + RELAYED + ")");
+            }
+            Instant committed = Instant.now();
+            db.commit();
+            db.setAutoCommit(true);
+            long unsent;
+            Instant deadline = Instant.now().plus(SETTLE);
+            do {
+                Thread.sleep(50);
+                try (Statement count = db.createStatement();
+                        ResultSet rs = count.executeQuery("select count(*) from registry.outbox where sent_at is null")) {
+                    rs.next();
+                    unsent = rs.getLong(1);
+                }
+            } while (unsent > 0 && Instant.now().isBefore(deadline));
+            double seconds;
+            try (Statement last = db.createStatement(); ResultSet rs = last.executeQuery(
+                    "select extract(epoch from max(sent_at)) from registry.outbox")) {
+                rs.next();
+                seconds = rs.getDouble(1) - committed.toEpochMilli() / 1000.0;
+            }
+            assertThat(unsent).as("outbox rows not relayed after " + SETTLE).isZero();
+            double producer = producerPerformance(system.kafka, RELAYED, payloadTemplate.length());
+            figures.add(new Figure("outbox relay, " + RELAYED + " rows of " + payloadTemplate.length() + " B", RELAYED / seconds,
+                    "events/s", "ProducerPerformance acks=all, same size", producer, ">= 20,000/s and >= 0.1x"));
+        }
+    }
+
+    private static double producerPerformance(KafkaBroker kafka, int records, int size) throws Exception {
+        String topic = "bench-producer-" + UUID.randomUUID().toString().substring(0, 6);
+        createTopic(kafka, topic, 6);
+        Path config = clientConfig(kafka);
+        String out = kafkaTool("org.apache.kafka.tools.ProducerPerformance", "--topic", topic, "--num-records",
+                String.valueOf(records), "--record-size", String.valueOf(size), "--throughput", "-1", "--producer-props",
+                "acks=all", "bootstrap.servers=" + kafka.bootstrapServers(), "--producer.config", config.toString());
+        Matcher m = Pattern.compile("(\\d+) records sent, ([\\d.]+) records/sec").matcher(out);
+        String last = null;
+        while (m.find()) {
+            last = m.group(2);
+        }
+        assertThat(last).as("ProducerPerformance output:\n" + out).isNotNull();
+        return Double.parseDouble(last);
+    }
+
+    // ------------------------------------------------------------------ latency at fixed arrival rates
+
+    private double endToEndLatencyP99(SystemUnderTest system) throws Exception {
+        String topic = "bench-e2e-" + UUID.randomUUID().toString().substring(0, 6);
+        createTopic(system.kafka, topic, 1);
+        String out = kafkaTool("org.apache.kafka.tools.EndToEndLatency", system.kafka.bootstrapServers(), topic,
+                FULL ? "2000" : "500", "all", "512", clientConfig(system.kafka).toString());
+        Matcher m = Pattern.compile("99th = ([\\d.]+)").matcher(out);
+        assertThat(m.find()).as("EndToEndLatency output:\n" + out).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
+    /**
+     * Registrations sent at a fixed rate (open loop: a slow answer does not slow the arrivals) for
+     * {@link #AT_RATE}; each one's time from the POST to its status-changed → running on the topic
+     * (the record's timestamp, set by the monitor's producer), and the CPU the three services spent.
+     */
+    private void atFixedRate(SystemUnderTest system, String spec, int rate, double e2eP99) throws Exception {
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        Map<String, Long> runningAt = new ConcurrentHashMap<>();
+        AtomicBoolean listening = new AtomicBoolean(true);
+        AtomicInteger failed = new AtomicInteger();
+        Thread reader = new Thread(() -> readRunning(system.kafka, runningAt, listening), "bench-running-reader");
+        reader.start();
+        Thread.sleep(2000); // the reader is assigned and at the end of the topic
+        Map<String, Long> cpuBefore = cpuMillis(system);
+        String prefix = "r" + rate + "-" + UUID.randomUUID().toString().substring(0, 4) + "-";
+        int total = (int) (rate * AT_RATE.toSeconds());
+        ExecutorService senders = Executors.newFixedThreadPool(Math.max(8, rate));
+        ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
+        AtomicInteger sent = new AtomicInteger();
+        long first = System.currentTimeMillis();
+        var ticks = clock.scheduleAtFixedRate(() -> {
+            int i = sent.getAndIncrement();
+            if (i >= total) {
+                return;
+            }
+            senders.submit(() -> {
+                long at = System.currentTimeMillis();
+                String id = post(system, spec, prefix + i);
+                if (id == null) {
+                    failed.incrementAndGet();
+                } else {
+                    sentAt.put(id, at);
+                }
+            });
+        }, 0, 1_000_000 / rate, TimeUnit.MICROSECONDS);
+        while (sent.get() < total) {
+            Thread.sleep(50);
+        }
+        ticks.cancel(false);
+        clock.shutdown();
+        senders.shutdown();
+        senders.awaitTermination(1, TimeUnit.MINUTES);
+        Instant deadline = Instant.now().plus(SETTLE);
+        while (!runningAt.keySet().containsAll(sentAt.keySet()) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+        }
+        listening.set(false);
+        reader.join();
+        Map<String, Long> cpuAfter = cpuMillis(system);
+        assertThat(failed.get()).as("registrations refused at " + rate + "/s").isZero();
+        assertThat(runningAt.keySet()).as("clusters running after " + SETTLE + " at " + rate + "/s").containsAll(sentAt.keySet());
+
+        List<Long> latencies = new ArrayList<>();
+        long last = 0;
+        for (var e : sentAt.entrySet()) {
+            long done = runningAt.get(e.getKey());
+            latencies.add(done - e.getValue());
+            last = Math.max(last, done);
+        }
+        Collections.sort(latencies);
+        String label = "POST -> running at " + rate + "/s (" + total + " clusters)";
+        figures.add(new Figure(label + " p50", percentile(latencies, 50), "ms", "EndToEndLatency p99 x 7 hops", e2eP99 * 7,
+                "-"));
+        figures.add(new Figure(label + " p99", percentile(latencies, 99), "ms", "EndToEndLatency p99 x 7 hops", e2eP99 * 7,
+                rate == 20 ? "<= 250 ms" : "-"));
+        figures.add(new Figure(label + " max", latencies.get(latencies.size() - 1), "ms", null, 0, "-"));
+        if (rate == RATES.get(0)) {
+            timeline(system, sentAt.keySet().iterator().next(), sentAt);
+        }
+        double achieved = total / ((last - first) / 1000.0);
+        figures.add(new Figure("clusters/s to running, offered " + rate + "/s", achieved, "clusters/s", null, 0,
+                rate >= 50 ? ">= 50/s" : "-"));
+        long cpu = 0;
+        for (String service : SERVICES) {
+            long ms = cpuAfter.get(service) - cpuBefore.get(service);
+            cpu += ms;
+            figures.add(new Figure("CPU per cluster at " + rate + "/s, " + service, (double) ms / total, "ms", null, 0, "-"));
+        }
+        figures.add(new Figure("CPU per cluster at " + rate + "/s, all three", (double) cpu / total, "ms", null, 0, "<= 40 ms"));
+    }
+
+    /** Where one registration's time went: each event of its history, as ms after the POST was sent. */
+    private static void timeline(SystemUnderTest system, String clusterId, Map<String, Long> sentAt) throws Exception {
+        HttpResponse<String> clusters = HTTP.send(HttpRequest.newBuilder(URI.create(system.registry.url()
+                + "/api/v1/clusters?limit=500")).header("Authorization", "Bearer " + KEY).build(), HttpResponse.BodyHandlers.ofString());
+        String name = null;
+        for (JsonNode item : Json.read(clusters.body(), JsonNode.class).path("items")) {
+            if (clusterId.equals(item.path("id").asText())) {
+                name = item.path("name").asText();
+            }
+        }
+        HttpResponse<String> history = HTTP.send(HttpRequest.newBuilder(URI.create(system.registry.url() + "/api/v1/clusters/"
+                + name + "/history")).header("Authorization", "Bearer " + KEY).build(), HttpResponse.BodyHandlers.ofString());
+        StringBuilder line = new StringBuilder("bench: timeline of " + name + ":");
+        for (JsonNode event : Json.read(history.body(), JsonNode.class)) {
+            long at = Instant.parse(event.path("recordedAt").asText()).toEpochMilli() - sentAt.get(clusterId);
+            String type = event.path("type").asText().replace("byoc.cluster.", "");
+            String to = event.path("data").path("to").asText("");
+            line.append(String.format(" %s%s +%d ms;", type, to.isEmpty() ? "" : "->" + to, at));
+        }
+        System.out.println(line);
+    }
+
+    private static void readRunning(KafkaBroker kafka, Map<String, Long> runningAt, AtomicBoolean listening) {
+        Map<String, Object> config = new HashMap<>(kafka.adminSettings());
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
+            List<TopicPartition> partitions = consumer.partitionsFor("byoc.cluster-events").stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+            while (listening.get()) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
+                    var type = record.headers().lastHeader("ce_type");
+                    if (type != null && "byoc.cluster.status-changed.v1".equals(new String(type.value()))
+                            && record.value().contains("\"to\":\"running\"")) {
+                        runningAt.putIfAbsent(record.key(), record.timestamp());
+                    }
+                }
+            }
+        }
+    }
+
+    private static String post(SystemUnderTest system, String spec, String name) {
+        try {
+            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(system.registry.url() + "/api/v1/clusters"))
+                    .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + KEY)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(spec.replace("\"name\": \"demo-01\"", "\"name\": \"" + name + "\"")))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            return answer.statusCode() == 201 ? Json.read(answer.body(), JsonNode.class).path("id").asText() : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    // ------------------------------------------------------------------ accept rate
+
+    /**
+     * POST → 201 as fast as {@link #CLIENTS} clients go, with the provisioner and the monitor
+     * stopped (SIGSTOP) so only the request path and the relay are measured, next to pgbench's
+     * one-row insert + commit from as many clients on the same server at the same moment. Last:
+     * the clusters it leaves are not waited for.
+     */
+    private void acceptRate(SystemUnderTest system, String spec) throws Exception {
+        signal("STOP", system.provisioner, system.monitor);
+        try {
+            String prefix = "a-" + UUID.randomUUID().toString().substring(0, 4) + "-";
+            AtomicInteger next = new AtomicInteger();
+            AtomicInteger accepted = new AtomicInteger();
+            ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+            long start = System.nanoTime();
+            List<Future<?>> work = new ArrayList<>();
+            for (int c = 0; c < CLIENTS; c++) {
+                work.add(clients.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < REGISTRATIONS; i = next.getAndIncrement()) {
+                        if (post(system, spec, prefix + i) != null) {
+                            accepted.incrementAndGet();
+                        }
+                    }
+                }));
+            }
+            for (Future<?> f : work) {
+                f.get(10, TimeUnit.MINUTES);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            clients.shutdown();
+            assertThat(accepted.get()).as("registrations accepted").isEqualTo(REGISTRATIONS);
+            double pgbench = pgbench(system);
+            figures.add(new Figure("registration accept rate, " + CLIENTS + " clients", REGISTRATIONS / seconds, "req/s",
+                    "pgbench 1-row insert+commit, " + CLIENTS + " clients", pgbench, ">= 0.5x"));
+        } finally {
+            signal("CONT", system.provisioner, system.monitor);
+        }
+    }
+
+    private static double pgbench(SystemUnderTest system) throws Exception {
+        Path pgbench = PostgresServer.program("pgbench").orElse(null);
+        if (pgbench == null) {
+            return 0; // no installation (a container database): no anchor
+        }
+        try (Connection db = DriverManager.getConnection(system.postgres.jdbcUrl(system.database), system.postgres.user(), "");
+                Statement ddl = db.createStatement()) {
+            ddl.execute("create table if not exists bench_insert (id bigserial primary key, v text not null)");
+        }
+        Path script = Files.createTempFile("byoc-pgbench-", ".sql");
+        Files.writeString(script, "insert into bench_insert (v) values ('x');\n");
+        String out = run(List.of(pgbench.toString(), "-n", "-c", String.valueOf(CLIENTS), "-j", "2", "-T", FULL ? "10" : "3",
+                "-f", script.toString(), "-h", system.postgres.host(), "-p", String.valueOf(system.postgres.port()),
+                "-U", system.postgres.user(), system.database));
+        Matcher m = Pattern.compile("tps = ([\\d.]+)").matcher(out);
+        assertThat(m.find()).as("pgbench output:\n" + out).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static void signal(String signal, ServiceProcess... processes) throws Exception {
+        for (ServiceProcess p : processes) {
+            run(List.of("kill", "-" + signal, String.valueOf(p.pid())));
+        }
+    }
+
+    /** utime + stime of each service's process, in ms (from /proc/PID/stat, clock ticks of 10 ms). */
+    private static Map<String, Long> cpuMillis(SystemUnderTest system) throws IOException {
+        Map<String, Long> cpu = new HashMap<>();
+        for (String service : SERVICES) {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(system.process(service).pid()), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // after the command: state is field 3, so utime (14) and stime (15) are at 11 and 12
+            cpu.put(service, (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10);
+        }
+        return cpu;
+    }
+
+    private static double rssMb(ServiceProcess process) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+            }
+        }
+        return -1;
+    }
+
+    private static double percentile(List<Long> sorted, int p) {
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    private static void createTopic(KafkaBroker kafka, String topic, int partitions) throws Exception {
+        try (Admin admin = Admin.create(kafka.adminSettings())) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The super user's login as a client properties file, for the Kafka tools. */
+    private static Path clientConfig(KafkaBroker kafka) throws IOException {
+        Properties properties = new Properties();
+        kafka.adminSettings().forEach((k, v) -> properties.setProperty(k, String.valueOf(v)));
+        Path file = Files.createTempFile("byoc-bench-client-", ".properties");
+        try (var out = Files.newBufferedWriter(file)) {
+            properties.store(out, "bench client");
+        }
+        return file;
+    }
+
+    private static String kafkaTool(String mainClass, String... args) throws Exception {
+        Path libs = Path.of(System.getProperty("byoc.root"), "stack/target/kafka-libs");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-cp", libs.toAbsolutePath() + "/*", mainClass));
+        command.addAll(List.of(args));
+        return run(command);
+    }
+
+    private static String run(List<String> command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes());
+        if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed:\n" + out);
+        }
+        return out;
+    }
+
+    private void print() {
+        StringBuilder out = new StringBuilder("\n");
+        out.append(String.format("bench: machine %d cores, %s, Java %s, %s%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.name") + " " + System.getProperty("os.version"), System.getProperty("java.version"),
+                FULL ? "full run" : "quick run (small: figures indicative only)"));
+        figures.forEach(f -> out.append(f.line()).append('\n'));
+        System.out.println(out);
+    }
+}
