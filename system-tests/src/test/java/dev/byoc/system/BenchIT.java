@@ -276,24 +276,20 @@ class BenchIT {
         figures.add(new Figure("CPU per cluster at " + rate + "/s, all three", (double) cpu / total, "ms", null, 0, "<= 40 ms"));
     }
 
-    /** Where one registration's time went: each event of its history, as ms after the POST was sent. */
-    private static void timeline(SystemUnderTest system, String clusterId, Map<String, Long> sentAt) throws Exception {
-        HttpResponse<String> clusters = HTTP.send(HttpRequest.newBuilder(URI.create(system.registry.url()
-                + "/api/v1/clusters?limit=500")).header("Authorization", "Bearer " + KEY).build(), HttpResponse.BodyHandlers.ofString());
-        String name = null;
-        for (JsonNode item : Json.read(clusters.body(), JsonNode.class).path("items")) {
-            if (clusterId.equals(item.path("id").asText())) {
-                name = item.path("name").asText();
-            }
-        }
-        HttpResponse<String> history = HTTP.send(HttpRequest.newBuilder(URI.create(system.registry.url() + "/api/v1/clusters/"
-                + name + "/history")).header("Authorization", "Bearer " + KEY).build(), HttpResponse.BodyHandlers.ofString());
-        StringBuilder line = new StringBuilder("bench: timeline of " + name + ":");
-        for (JsonNode event : Json.read(history.body(), JsonNode.class)) {
-            long at = Instant.parse(event.path("recordedAt").asText()).toEpochMilli() - sentAt.get(clusterId);
-            String type = event.path("type").asText().replace("byoc.cluster.", "");
-            String to = event.path("data").path("to").asText("");
-            line.append(String.format(" %s%s +%d ms;", type, to.isEmpty() ? "" : "->" + to, at));
+    /**
+     * Where one registration's time went: each record about it on byoc.cluster-events, as ms after
+     * its POST was sent, by the record's timestamp (when its producer sent it), with the producer.
+     */
+    private static void timeline(SystemUnderTest system, String clusterId, Map<String, Long> sentAt) {
+        var records = dev.byoc.testsupport.KafkaTestClient.of(system.kafka).read("byoc.cluster-events",
+                r -> clusterId.equals(r.key()), found -> false, Duration.ofSeconds(3));
+        StringBuilder line = new StringBuilder("bench: timeline of one cluster at " + RATES.get(0) + "/s (ms after the POST):");
+        for (var record : records) {
+            String type = dev.byoc.testsupport.KafkaTestClient.header(record, "ce_type").replace("byoc.cluster.", "");
+            String source = dev.byoc.testsupport.KafkaTestClient.header(record, "ce_source");
+            String to = type.startsWith("status-changed") ? "->" + Json.read(record.value(), JsonNode.class).path("to").asText() : "";
+            line.append(String.format(" %s%s (%s) +%d;", type, to, source == null ? "?" : source.replace("urn:byoc:", ""),
+                    record.timestamp() - sentAt.get(clusterId)));
         }
         System.out.println(line);
     }
