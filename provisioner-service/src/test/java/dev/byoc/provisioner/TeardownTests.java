@@ -22,7 +22,9 @@ import dev.byoc.testsupport.AwsResource;
 import dev.byoc.testsupport.AwsStandIn;
 import dev.byoc.testsupport.KafkaResource;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -188,6 +190,35 @@ class TeardownTests {
         assertThat(leftBehind(outcome)).containsExactly(EKS_ARN, "s3://" + BUCKET, AwsStandIn.ROLE_ARN);
         assertThat(deleteObjectsRequests()).isEmpty();
         assertThat(listRequests()).extracting(r -> r.queryParameter("prefix").firstValue()).containsExactly(prefix);
+    }
+
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metrics;
+
+    /**
+     * STS throttling the platform is the platform's trouble, not a finding about the customer's
+     * account: while it lasts nothing is reported (no "could not remove its objects" for an
+     * account that is fine), the operators' metric rises, and the teardown runs again until it works.
+     */
+    @Test
+    void thePlatformsOwnStsTroubleDuringTeardownIsRetriedNeverReportedAsLeftBehind() {
+        var throttled = server().stubFor(Stubs.assumeRole().atPriority(SCENARIO)
+                .willReturn(Stubs.stsError(400, "Throttling", "Rate exceeded")));
+        String cause = Outcome.send(DELETED, clusterId, Spec.sandbox().deleted(clusterId, false));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(40)).until(() -> io.restassured.RestAssured
+                .given().get(metrics).asString().lines().anyMatch(l -> l.startsWith("byoc_platform_faults_total")
+                        && l.contains("code=\"Throttling\"") && !l.endsWith(" 0.0")));
+        var said = dev.byoc.testsupport.KafkaTestClient.shared().read(Outcome.EVENTS, r -> clusterId.toString().equals(r.key())
+                && !DELETED.equals(dev.byoc.testsupport.KafkaTestClient.header(r, "ce_type")), found -> false,
+                java.time.Duration.ofSeconds(3));
+        assertThat(said).as("nothing said about the cluster while STS throttles the platform").isEmpty();
+        assertThat(listRequests()).as("no S3 call without credentials").isEmpty();
+
+        server().removeStub(throttled);
+        Outcome outcome = Outcome.await(clusterId, cause, 1, java.time.Duration.ofSeconds(60));
+        assertThat(outcome.types()).containsExactly(TORN_DOWN);
+        assertThat(leftBehind(outcome)).as("only what the platform never touches").containsExactly(EKS_ARN, "s3://" + BUCKET,
+                AwsStandIn.ROLE_ARN);
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.byoc.contracts.tenant.ExternalIds;
 import dev.byoc.provisioner.aws.AwsClients;
 import dev.byoc.provisioner.aws.ExternalIdIssuer;
 import dev.byoc.provisioner.aws.PlatformIdentity;
+import dev.byoc.provisioner.aws.PlatformFault;
 import dev.byoc.provisioner.aws.RoleSession;
 import dev.byoc.provisioner.validation.AccessValidator;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -86,6 +87,7 @@ public class Teardown {
             try {
                 credentials = RoleSession.assume(sts, spec.roleArn(), externalId, session);
             } catch (SdkException e) {
+                PlatformFault.throwIfPlatforms(e, "sts:AssumeRole");
                 left.add(new LeftBehind(prefixUri, "the role can no longer be assumed with external ID "
                         + ExternalIds.mask(externalId) + " (" + failure(e, "sts:AssumeRole")
                         + "), so the platform could not remove its objects; " + yourself));
@@ -122,6 +124,7 @@ public class Teardown {
                         "s3:DeleteObjects refused it: " + err.code() + (err.message() == null ? "" : ": " + err.message()))));
             }
         } catch (AwsServiceException e) {
+            PlatformFault.throwIfPlatforms(e, "s3:ListObjectsV2/DeleteObjects");
             if (e.statusCode() == 404 && "NoSuchBucket".equals(RoleSession.code(e))) {
                 bucketGone = true;
             } else {
@@ -129,6 +132,7 @@ public class Teardown {
                         + failure(e, "s3:ListObjectsV2/DeleteObjects") + "); " + yourself));
             }
         } catch (SdkClientException e) {
+            PlatformFault.throwIfPlatforms(e, "s3:ListObjectsV2/DeleteObjects");
             left.add(new LeftBehind(prefixUri, "could not list or delete the platform's objects ("
                     + failure(e, "s3:ListObjectsV2/DeleteObjects") + "); " + yourself));
         }
@@ -146,6 +150,7 @@ public class Teardown {
             return platformIdentity.refusal(sts, roleArn).map(refusal -> "role " + roleArn + " is in the platform's own AWS "
                     + "account " + SpecRules.accountOf(roleArn) + " (the platform never acts in its own account)");
         } catch (SdkException e) {
+            PlatformFault.throwIfPlatforms(e, "sts:GetCallerIdentity");
             return Optional.of("could not make sure " + roleArn + " is outside the platform's own AWS account ("
                     + failure(e, "sts:GetCallerIdentity") + ")");
         }
@@ -157,6 +162,7 @@ public class Teardown {
         try {
             probe = RoleSession.probeTrust(sts, roleArn, session);
         } catch (SdkException e) {
+            PlatformFault.throwIfPlatforms(e, "sts:AssumeRole");
             probe = new RoleSession.TrustProbe(RoleSession.Trust.UNCONFIRMED, failure(e, "sts:AssumeRole"));
         }
         return switch (probe.trust()) {
