@@ -56,7 +56,9 @@ class ChaosIT {
     private static final int FUZZED = FULL ? 10_000 : 300;
     private static final int STREAMS = FULL ? 500 : 40;
     private static final int RACED = FULL ? 100 : 20;
-    private static final Duration OUTAGE = Duration.ofSeconds(FULL ? 30 : 8);
+    private static final Duration OUTAGE = Duration.ofSeconds(FULL ? 30 : 6);
+    /** Each outage-row client's pause between registrations: about 16 a second in all (quick: 8). */
+    private static final Duration PACE = Duration.ofMillis(FULL ? 250 : 500);
     private static final Duration SETTLE = Duration.ofSeconds(FULL ? 600 : 180);
     private static final String KEY = SystemUnderTest.ADMIN_KEY;
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -180,8 +182,8 @@ class ChaosIT {
                         ids.put(name, id);
                         accepted.incrementAndGet();
                     }
-                    // paced (about 16 a second in all), so the pipeline behind stays within reach of SETTLE
-                    Thread.sleep(250);
+                    // paced, so the pipeline behind stays within reach of SETTLE
+                    Thread.sleep(PACE.toMillis());
                 }
                 return null;
             }));
