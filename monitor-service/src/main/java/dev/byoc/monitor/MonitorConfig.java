@@ -25,8 +25,14 @@ public interface MonitorConfig {
     /** EKS DescribeCluster interval per cluster */
     Duration pollInterval();
 
-    /** up to this much random delay added to each interval, so polls spread out */
+    /** up to this much random delay added to each cluster's slot (the slots themselves are spread evenly over the interval) */
     Duration pollJitter();
+
+    /** EKS polls in flight at once per replica (each holds a thread while AWS answers) */
+    int pollConcurrency();
+
+    /** at most this many EKS DescribeCluster calls a second in one AWS account; polls over it wait a second */
+    int accountPollsPerSecond();
 
     /** consecutive healthy observations that bring a health-failed cluster back to running */
     int healthyToRecover();

@@ -4,6 +4,7 @@ import dev.byoc.monitor.kafka.Publisher;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -417,9 +418,10 @@ class MonitorTests {
 
     /**
      * The platform's own STS trouble — throttling past the SDK's retries, its own credentials
-     * expired — is not the customer's: the running cluster is not observed (no health-observed, no
-     * status change), operators see {@code byoc_platform_faults_total}, and once STS answers again
-     * polling goes on. Session names stay within STS's 64 characters.
+     * expired — when the monitor needs a session is not the customer's: the cluster is not observed
+     * (no health-observed, no status change), operators see {@code byoc_platform_faults_total}, the
+     * next poll asks STS again, and once STS answers polling goes on. Session names stay within
+     * STS's 64 characters.
      */
     @Test
     void thePlatformsOwnStsTroubleNeverFailsACustomersCluster() throws Exception {
@@ -427,19 +429,16 @@ class MonitorTests {
         String expired = UUID.randomUUID().toString();
         eks("sts-throttled", "ACTIVE");
         eks("sts-expired", "ACTIVE");
-        requested(throttled, "sts-throttled", "sts-throttled");
-        requested(expired, "sts-expired", "sts-expired");
-        validated(throttled);
-        validated(expired);
-        assertThat(statuses(throttled, Duration.ofSeconds(30), "queued", "pending", "running")).endsWith("running");
-        assertThat(statuses(expired, Duration.ofSeconds(30), "queued", "pending", "running")).endsWith("running");
-
         var stubs = List.of(stsError(throttled, 400, "Throttling", "Rate exceeded"),
                 stsError(expired, 403, "ExpiredToken", "The security token included in the request is expired"));
         try {
-            int before = assumeRoleBodies(throttled).size() + assumeRoleBodies(expired).size();
+            requested(throttled, "sts-throttled", "sts-throttled");
+            requested(expired, "sts-expired", "sts-expired");
+            validated(throttled);
+            validated(expired);
+            // every poll asks STS again: a failed AssumeRole leaves no session behind
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(40)).until(() ->
-                    assumeRoleBodies(throttled).size() + assumeRoleBodies(expired).size() >= before + 8);
+                    assumeRoleBodies(throttled).size() >= 4 && assumeRoleBodies(expired).size() >= 4);
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> RestAssured.get(metrics).asString()
                     .lines().anyMatch(l -> l.startsWith("byoc_platform_faults_total") && l.contains("code=\"ExpiredToken\"")));
             String scraped = RestAssured.get(metrics).asString();
@@ -447,6 +446,8 @@ class MonitorTests {
         } finally {
             stubs.forEach(aws.server()::removeStub);
         }
+        assertThat(statuses(throttled, Duration.ofSeconds(30), "queued", "pending", "running")).endsWith("running");
+        assertThat(statuses(expired, Duration.ofSeconds(30), "queued", "pending", "running")).endsWith("running");
         for (String id : List.of(throttled, expired)) {
             var facts = kafka.read(EVENTS, r -> id.equals(r.key()), found -> false, Duration.ofSeconds(3));
             assertThat(facts).as("nothing but running was ever said of %s", id)
@@ -458,6 +459,37 @@ class MonitorTests {
                 assertThat(session).hasSizeLessThanOrEqualTo(64).endsWith(id).matches("[\\w+=,.@-]+");
             });
         }
+    }
+
+    /**
+     * A watched cluster's session is reused from poll to poll (one AssumeRole, not one per poll),
+     * until EKS refuses it: then the next poll assumes the role again.
+     */
+    @Test
+    void aSessionIsReusedAcrossPollsUntilEksRefusesIt() {
+        String id = UUID.randomUUID().toString();
+        eks("session-reuse", "ACTIVE");
+        requested(id, "session-reuse", "session-reuse");
+        validated(id);
+        assertThat(statuses(id, Duration.ofSeconds(30), "queued", "pending", "running")).endsWith("running");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> describeCalls("session-reuse") >= 5);
+        assertThat(assumeRoleBodies(id)).as("one session for five polls").hasSize(1);
+
+        StubMapping refused = aws.server().stubFor(get(urlPathEqualTo("/clusters/session-reuse")).atPriority(1)
+                .willReturn(aResponse().withStatus(403).withHeader("Content-Type", "application/json")
+                        .withHeader("x-amzn-ErrorType", "AccessDeniedException")
+                        .withBody("{\"message\": \"the session was revoked\"}")));
+        try {
+            int polls = describeCalls("session-reuse");
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> describeCalls("session-reuse") >= polls + 2);
+            assertThat(assumeRoleBodies(id)).as("a new session after EKS refused the old one").hasSizeGreaterThanOrEqualTo(2);
+        } finally {
+            aws.server().removeStub(refused);
+        }
+    }
+
+    private int describeCalls(String eksName) {
+        return aws.server().findAll(getRequestedFor(urlPathEqualTo("/clusters/" + eksName))).size();
     }
 
     /**

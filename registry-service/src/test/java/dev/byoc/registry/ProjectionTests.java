@@ -119,6 +119,46 @@ class ProjectionTests {
                 .then().body("[0].data.spec.externalId", org.hamcrest.Matchers.nullValue()).body("[0].data.spec.roleArn", equalTo(AwsStandIn.ROLE_ARN));
     }
 
+    /**
+     * History comes a page at a time: following {@code Link rel="next"} from limit=2 gives every
+     * event once, in the order of one unpaginated read; a bad limit or cursor is a 400 naming it.
+     */
+    @Test
+    void historyPagesFollowTheLogWithoutGapsOrRepeats() {
+        String name = ClusterApiTests.unique("paged");
+        String id = register(name);
+        String type = "byoc.cluster.status-changed.v1";
+        kafka.produce(EVENTS, id, statusChanged(id, name, "queued", "pending", "validating"),
+                KafkaTestClient.cloudEvent(UUID.randomUUID().toString(), type, id));
+        kafka.produce(EVENTS, id, statusChanged(id, name, "pending", "running", "EKS cluster is ACTIVE", "eks-active"),
+                KafkaTestClient.cloudEvent(UUID.randomUUID().toString(), type, id));
+        kafka.produce(EVENTS, id, statusChanged(id, name, "running", "failed", "EKS reports FAILED"),
+                KafkaTestClient.cloudEvent(UUID.randomUUID().toString(), type, id));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(ADMIN)
+                .get("/api/v1/clusters/" + name + "/history").then().body("size()", equalTo(4)));
+        List<String> all = given().auth().oauth2(ADMIN).get("/api/v1/clusters/" + name + "/history").then().extract().path("id");
+
+        List<String> paged = new java.util.ArrayList<>();
+        String next = "/api/v1/clusters/" + name + "/history?limit=2";
+        int pages = 0;
+        while (next != null) {
+            var answer = given().auth().oauth2(ADMIN).urlEncodingEnabled(false).get(next).then().statusCode(200).extract();
+            List<String> ids = answer.path("id");
+            assertThat(ids).hasSizeLessThanOrEqualTo(2);
+            paged.addAll(ids);
+            pages++;
+            String link = answer.header("Link");
+            next = link == null ? null : link.replaceAll("^<([^>]+)>.*rel=\"next\".*$", "$1");
+        }
+        assertThat(paged).containsExactlyElementsOf(all);
+        assertThat(pages).isEqualTo(2);
+
+        given().auth().oauth2(ADMIN).get("/api/v1/clusters/" + name + "/history?limit=0").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].path", equalTo("limit"));
+        given().auth().oauth2(ADMIN).get("/api/v1/clusters/" + name + "/history?after=x-y").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].path", equalTo("after"));
+    }
+
     @Test
     void reachingDeletedFreesTheName() {
         String name = ClusterApiTests.unique("freed");

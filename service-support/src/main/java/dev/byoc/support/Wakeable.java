@@ -61,6 +61,11 @@ public final class Wakeable implements AutoCloseable {
         }
     }
 
+    /** Closed: a long task may stop early. */
+    public boolean closed() {
+        return closed;
+    }
+
     /** Stops taking wake-ups and waits a little for a run in progress. */
     @Override
     public void close() {

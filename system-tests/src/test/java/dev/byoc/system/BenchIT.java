@@ -115,8 +115,13 @@ class BenchIT {
             Instant start = Instant.now();
             // alone: the others idle; the monitor on its production rhythm (the system tests poll every 2 s,
             // which at a thousand running clusters would be most of what the machine does)
-            system.restart(service, service.equals("monitor-service")
-                    ? Map.of("BYOC_MONITOR_POLL_INTERVAL", "30s", "BYOC_MONITOR_POLL_JITTER", "5s") : Map.of());
+            Map<String, String> env = new HashMap<>();
+            env.put(ServiceProcess.JVM_OPTIONS, productionJvm(service));
+            if (service.equals("monitor-service")) {
+                env.put("BYOC_MONITOR_POLL_INTERVAL", "30s");
+                env.put("BYOC_MONITOR_POLL_JITTER", "5s");
+            }
+            system.restart(service, env);
             double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
             figures.add(new Figure(service + " start to ready (JVM launch included)", seconds, "s", null, 0, "<= 3 s"));
         }
@@ -124,6 +129,16 @@ class BenchIT {
         for (String service : SERVICES) {
             figures.add(new Figure(service + " RSS idle", rssMb(system.process(service)), "MB", null, 0, "<= 256 MB"));
         }
+    }
+
+    /**
+     * bin/byoc-stack's JVM options (the JIT's full tiers), and with {@code -Dbyoc.bench.jfr=<dir>}
+     * a flight recording of the whole run per service, written when the service stops.
+     */
+    private static String productionJvm(String service) {
+        String jfr = System.getProperty("byoc.bench.jfr", "");
+        return "-Xmx256m" + (jfr.isBlank() ? "" : " -XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+                + Path.of(jfr).toAbsolutePath().resolve(service + ".jfr"));
     }
 
     private void rssAfterLoad(SystemUnderTest system) throws Exception {

@@ -17,6 +17,14 @@ import java.util.concurrent.TimeUnit;
 
 /** One packaged service (target/quarkus-app/quarkus-run.jar) running as its own process. */
 final class ServiceProcess implements AutoCloseable {
+    /**
+     * In a start's environment: the JVM options to use instead of the tests' quick-start ones
+     * ({@code -Xmx256m -XX:TieredStopAtLevel=1}, C1 only, which starts fastest on two cores). The
+     * bench passes the production ones of bin/byoc-stack, so its CPU figures are the JIT's best.
+     */
+    static final String JVM_OPTIONS = "BYOC_TEST_JVM_OPTIONS";
+    private static final String QUICK_START = "-Xmx256m -XX:TieredStopAtLevel=1";
+
     private final String name;
     private final Process process;
     private final int port;
@@ -38,9 +46,11 @@ final class ServiceProcess implements AutoCloseable {
         }
         try {
             Path log = Files.createTempFile("byoc-" + module + "-", ".log");
-            ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()))
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            List<String> command = new java.util.ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(List.of(env.getOrDefault(JVM_OPTIONS, QUICK_START).trim().split("\\s+")));
+            command.addAll(List.of("-jar", jar.toString()));
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             // every service of a system test derives external IDs with the tests' secret, which the
             // AWS stand-in's trust policies were rendered with
             builder.environment().put("BYOC_EXTERNAL_ID_SECRET", AwsStandIn.EXTERNAL_ID_SECRET);
@@ -48,6 +58,7 @@ final class ServiceProcess implements AutoCloseable {
             // each service logs in to the secured broker as its own principal (named in its config)
             builder.environment().put("KAFKA_SASL_PASSWORD", dev.byoc.testsupport.KafkaBroker.PASSWORD);
             builder.environment().putAll(env);
+            builder.environment().remove(JVM_OPTIONS);
             builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
             int managementPort = freePort();
             builder.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));

@@ -21,13 +21,30 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import dev.byoc.contracts.spec.SpecRules;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
- * Polls EKS for the clusters in this replica's partitions and enforces the timeouts. An
+ * Polls EKS for the clusters in this replica's partitions and enforces the timeouts. Each cluster
+ * has its own slot in the interval ({@link PollRhythm}), so a fleet's polls are spread evenly;
+ * polls run {@code byoc.monitor.poll-concurrency} at a time, and an account's polls at most
+ * {@code byoc.monitor.account-polls-per-second} a second (one busy account cannot take EKS's API
+ * rate from the others, nor the platform's threads). An
  * observation is published as health-observed when it differs from the last one, or while a
  * recovery / failure streak is being counted (each observation of the streak is a fact the
  * state machine needs).
@@ -37,6 +54,10 @@ public class HealthPoller {
     private static final Logger LOG = Logger.getLogger(HealthPoller.class);
     /** How long a poll round waits for the broker's ack of one event before giving up on the round. */
     private static final Duration PUBLISH_WAIT = Duration.ofSeconds(30);
+    /** Due clusters read per batch of a round; a round goes on batch after batch until none is due. */
+    private static final int BATCH = 200;
+    /** When a poll the account's rate limit held back is due again. */
+    private static final Duration DEFERRED = Duration.ofSeconds(1);
 
     private final WatchList watchList;
     private final OwnedPartitions partitions;
@@ -49,6 +70,10 @@ public class HealthPoller {
     private final Duration provisioningTimeout;
     private final Duration teardownTimeout;
     private final Wakeable rounds = new Wakeable("byoc-health-poller", this::round);
+    private final PollRhythm rhythm;
+    private final ExecutorService pollThreads;
+    /** Per AWS account: at most {@code byoc.monitor.account-polls-per-second} DescribeCluster calls a second. */
+    private final RateLimiterRegistry accountLimits;
 
     HealthPoller(WatchList watchList, OwnedPartitions partitions, EksProbe probe, Publisher publisher,
             MeterRegistry metrics, dev.byoc.monitor.MonitorConfig config) {
@@ -61,6 +86,16 @@ public class HealthPoller {
         this.jitter = config.pollJitter();
         this.provisioningTimeout = config.provisioningTimeout();
         this.teardownTimeout = config.teardownTimeout();
+        this.rhythm = new PollRhythm(interval, jitter);
+        AtomicInteger threads = new AtomicInteger();
+        this.pollThreads = Executors.newFixedThreadPool(config.pollConcurrency(), r -> {
+            Thread thread = new Thread(r, "byoc-poll-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.accountLimits = RateLimiterRegistry.of(RateLimiterConfig.custom().limitForPeriod(config.accountPollsPerSecond())
+                .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ZERO).build());
+        metrics.gauge("byoc_monitor_sessions", probe, EksProbe::sessions);
     }
 
     /** The rhythm of the polls that are due; a validated cluster does not wait for it ({@link #pollSoon}). */
@@ -80,16 +115,23 @@ public class HealthPoller {
 
     void stop(@Observes ShutdownEvent event) {
         rounds.close();
+        pollThreads.shutdownNow();
     }
 
-    /** One round on the poller's own thread: the due polls, then the timeouts. */
+    /**
+     * One round on the poller's own thread: every due poll (in batches, {@link #pollConcurrency}
+     * at a time), then the timeouts.
+     */
     private void round() {
         Set<Integer> owned = partitions.current();
         try {
-            // the AWS SDK blocks: this runs on a worker thread and waits for each database read
-            for (WatchedCluster cluster : Transactions.awaitOnContext(() -> watchList.duePolls(owned, 100))) {
-                poll(cluster);
-            }
+            // the AWS SDK blocks: polls run on the poll threads, and this thread waits for each database read
+            List<WatchedCluster> due;
+            do {
+                due = Transactions.awaitOnContext(() -> watchList.duePolls(owned, BATCH));
+                Map<UUID, Instant> next = pollAll(due);
+                Transactions.await(session -> watchList.schedule(next));
+            } while (due.size() == BATCH && !rounds.closed());
             for (WatchedCluster cluster : Transactions.awaitOnContext(
                     () -> watchList.overdue(owned, ClusterStatus.PENDING, provisioningTimeout))) {
                 timedOut(cluster, ClusterStatus.PENDING, provisioningTimeout,
@@ -105,6 +147,26 @@ public class HealthPoller {
         }
     }
 
+    /** The polls of one batch at once, at most {@code byoc.monitor.poll-concurrency}; when each is due next. */
+    private Map<UUID, Instant> pollAll(List<WatchedCluster> due) throws InterruptedException {
+        List<Callable<Instant>> polls = new ArrayList<>();
+        for (WatchedCluster cluster : due) {
+            polls.add(() -> poll(cluster));
+        }
+        Map<UUID, Instant> next = new HashMap<>();
+        List<Future<Instant>> done = pollThreads.invokeAll(polls);
+        for (int i = 0; i < due.size(); i++) {
+            UUID id = due.get(i).clusterId();
+            try {
+                next.put(id, done.get(i).get());
+            } catch (ExecutionException e) {
+                // not observed (a publish that was not acknowledged): tried again at its next slot
+                LOG.warnf("cluster %s not observed: %s", id, e.getCause().toString());
+                next.put(id, rhythm.next(id, Instant.now()));
+            }
+        }
+        return next;
+    }
     /**
      * The clock's fact goes onto the log like any other; the fold turns it into failed (unless the
      * cluster moved on meanwhile). The id is derived from the stay in the status, so the ticks
@@ -122,13 +184,18 @@ public class HealthPoller {
         }
     }
 
-    private void poll(WatchedCluster cluster) throws Exception {
+    /** @return when the cluster is due next */
+    private Instant poll(WatchedCluster cluster) throws Exception {
         ClusterState state = cluster.state();
-        Instant next = Instant.now().plus(interval).plusMillis(jitter.isZero() ? 0
-                : ThreadLocalRandom.current().nextLong(jitter.toMillis() + 1));
+        Instant next = rhythm.next(cluster.clusterId(), Instant.now());
         if (!StateMachine.judgesHealth(state)) {
-            schedule(cluster, next);
-            return;
+            probe.forget(cluster.clusterId());
+            return next;
+        }
+        if (!accountLimits.rateLimiter(SpecRules.accountOf(cluster.spec().roleArn())).acquirePermission()) {
+            // the account's share of EKS calls this second is spent: this cluster goes first in a moment
+            metrics.counter("byoc_monitor_polls_deferred_total").increment();
+            return Instant.now().plus(DEFERRED);
         }
         Timer.Sample sample = Timer.start(metrics);
         EksProbe.Observation observation = probe.observe(cluster.clusterId(), cluster.owner(), cluster.spec());
@@ -142,8 +209,7 @@ public class HealthPoller {
             metrics.counter("byoc_platform_faults_total", "service", "monitor", "code", observation.errorCode()).increment();
             LOG.warnf("cluster %s not observed: platform fault at %s; its status is left alone, next poll in %s",
                     cluster.clusterId(), observation.detail(), human(interval));
-            schedule(cluster, next);
-            return;
+            return next;
         }
         boolean changed = !observation.status().name().equals(cluster.lastObservation());
         if (changed || StateMachine.countsRepeatedObservation(state)) {
@@ -151,11 +217,7 @@ public class HealthPoller {
                     observation.status(), observation.status().healthy(), observation.detail(), Instant.now()))
                     .await().atMost(PUBLISH_WAIT);
         }
-        schedule(cluster, next);
-    }
-
-    private void schedule(WatchedCluster cluster, Instant next) {
-        Transactions.await(session -> watchList.schedule(cluster.clusterId(), next));
+        return next;
     }
 
     static String human(Duration duration) {

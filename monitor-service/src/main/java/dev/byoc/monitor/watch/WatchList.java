@@ -40,6 +40,18 @@ public class WatchList implements PanacheRepositoryBase<PollSchedule, UUID> {
                 Map.of("id", Sql.uuid(clusterId), "at", Sql.timestamp(nextPollAt)))).replaceWithVoid();
     }
 
+    /** {@link #schedule} of a whole poll batch in one statement. */
+    public Uni<Void> schedule(Map<UUID, Instant> nextPollAt) {
+        if (nextPollAt.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Object[]> rows = nextPollAt.entrySet().stream()
+                .map(e -> new Object[] {Sql.uuid(e.getKey()), Sql.timestamp(e.getValue())}).toList();
+        return getSession().chain(session -> Sql.insertColumns(session, "poll_schedule", Map.of(),
+                List.of(new Sql.Column("cluster_id", "uuid"), new Sql.Column("next_poll_at", "timestamptz")), rows,
+                "on conflict (cluster_id) do update set next_poll_at = excluded.next_poll_at")).replaceWithVoid();
+    }
+
     /** Every cluster in the given partitions (what one replica watches). */
     public Uni<List<WatchedCluster>> inPartitions(Set<Integer> partitions) {
         return query("and w.kafka_partition in (:partitions) order by w.name", partitions, Map.of());

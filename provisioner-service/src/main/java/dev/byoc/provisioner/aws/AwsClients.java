@@ -6,7 +6,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
@@ -20,7 +25,7 @@ import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
 /**
- * Builds SDK clients. Endpoints are never set here: the SDK reads AWS_ENDPOINT_URL,
+ * The SDK clients, one per service and region, built on first use and kept. Endpoints are never set here: the SDK reads AWS_ENDPOINT_URL,
  * AWS_ENDPOINT_URL_&lt;SERVICE&gt; and the aws.endpointUrl… properties itself, so any emulator or
  * VPC endpoint works. Credentials of the platform come from the SDK's default chain. Throttling
  * and 5xx are retried by the SDK's standard retry strategy; every call has a deadline.
@@ -28,6 +33,8 @@ import software.amazon.awssdk.services.sts.StsClient;
 @ApplicationScoped
 public class AwsClients {
     private final SdkHttpClient http;
+    /** One client per service and region ({@link #shared}): a region's clients serve every cluster there. */
+    private final Map<String, SdkClient> clients = new ConcurrentHashMap<>();
     private final Duration callTimeout;
 
     AwsClients(AwsConfig config) {
@@ -40,6 +47,7 @@ public class AwsClients {
 
     @PreDestroy
     void close() {
+        clients.values().forEach(SdkClient::close);
         http.close();
     }
 
@@ -79,31 +87,41 @@ public class AwsClients {
                 .build();
     }
 
-    /** STS with the platform's own credentials, on the regional endpoint. */
-    public StsClient platformSts(String region) {
-        return StsClient.builder().region(Region.of(region)).httpClient(http).overrideConfiguration(overrides()).build();
+    /**
+     * The credentials of one request: the assumed role's. Every client is built with the
+     * platform's own credentials (the SDK's default chain) and shared by every cluster of its
+     * region; a call in a customer's account names that account's session on the request itself,
+     * so no client is ever built per validation (building one cost more CPU than the calls it made).
+     */
+    public static AwsRequestOverrideConfiguration as(AwsCredentialsProvider credentials) {
+        return AwsRequestOverrideConfiguration.builder().credentialsProvider(credentials).build();
     }
 
-    public StsClient sts(String region, AwsCredentialsProvider credentials) {
-        return StsClient.builder().region(Region.of(region)).credentialsProvider(credentials).httpClient(http)
-                .overrideConfiguration(overrides()).build();
+    /** STS on the regional endpoint; the platform's credentials unless the request names others ({@link #as}). */
+    public StsClient sts(String region) {
+        return shared(StsClient.class, region, () -> StsClient.builder().region(Region.of(region)).httpClient(http)
+                .overrideConfiguration(overrides()).build());
     }
 
-    public EksClient eks(String region, AwsCredentialsProvider credentials) {
-        return EksClient.builder().region(Region.of(region)).credentialsProvider(credentials).httpClient(http)
-                .overrideConfiguration(overrides()).build();
+    public EksClient eks(String region) {
+        return shared(EksClient.class, region, () -> EksClient.builder().region(Region.of(region)).httpClient(http)
+                .overrideConfiguration(overrides()).build());
     }
 
-    public S3Client s3(String region, AwsCredentialsProvider credentials) {
-        return S3Client.builder().region(Region.of(region)).credentialsProvider(credentials).httpClient(http)
+    public S3Client s3(String region) {
+        return shared(S3Client.class, region, () -> S3Client.builder().region(Region.of(region)).httpClient(http)
                 .overrideConfiguration(overrides())
                 // a loopback emulator cannot serve virtual-hosted buckets
                 .forcePathStyle(EndpointOverride.isSet("S3"))
-                .build();
+                .build());
     }
 
-    public ServiceQuotasClient quotas(String region, AwsCredentialsProvider credentials) {
-        return ServiceQuotasClient.builder().region(Region.of(region)).credentialsProvider(credentials).httpClient(http)
-                .overrideConfiguration(overrides()).build();
+    public ServiceQuotasClient quotas(String region) {
+        return shared(ServiceQuotasClient.class, region, () -> ServiceQuotasClient.builder().region(Region.of(region))
+                .httpClient(http).overrideConfiguration(overrides()).build());
+    }
+
+    private <C extends SdkClient> C shared(Class<C> type, String region, Supplier<C> build) {
+        return type.cast(clients.computeIfAbsent(type.getSimpleName() + "/" + region, key -> build.get()));
     }
 }

@@ -78,40 +78,42 @@ public class Teardown {
         String externalId = externalIds.issuedTo(owner);
         String session = "byoc-" + clusterId;
         Credentials credentials;
-        try (StsClient sts = aws.platformSts(spec.region())) {
-            Optional<String> refusal = platformAccount(sts, spec.roleArn());
-            if (refusal.isPresent()) {
-                return notActing(spec, prefixUri, refusal.get() + ", so the platform did not assume it and removed nothing; "
-                        + yourself);
-            }
-            try {
-                credentials = RoleSession.assume(sts, spec.roleArn(), externalId, session);
-            } catch (SdkException e) {
-                PlatformFault.throwIfPlatforms(e, "sts:AssumeRole");
-                left.add(new LeftBehind(prefixUri, "the role can no longer be assumed with external ID "
-                        + ExternalIds.mask(externalId) + " (" + failure(e, "sts:AssumeRole")
-                        + "), so the platform could not remove its objects; " + yourself));
-                left.addAll(neverTouched(spec, true));
-                return new Report(removed, left, "no-access");
-            }
-            // the confused-deputy stop, at the moment of acting: the credentials just obtained stay unused
-            Optional<String> open = openTrust(sts, spec.roleArn(), session);
-            if (open.isPresent()) {
-                return notActing(spec, prefixUri, open.get() + ", so the platform removed nothing; " + yourself
-                        + ", and add the sts:ExternalId condition to the trust policy of " + spec.roleArn()
-                        + " (as it is, anyone who learns the role ARN can make a service act in your account)");
-            }
+        StsClient sts = aws.sts(spec.region());
+        Optional<String> refusal = platformAccount(sts, spec.roleArn());
+        if (refusal.isPresent()) {
+            return notActing(spec, prefixUri, refusal.get() + ", so the platform did not assume it and removed nothing; "
+                    + yourself);
+        }
+        try {
+            credentials = RoleSession.assume(sts, spec.roleArn(), externalId, session);
+        } catch (SdkException e) {
+            PlatformFault.throwIfPlatforms(e, "sts:AssumeRole");
+            left.add(new LeftBehind(prefixUri, "the role can no longer be assumed with external ID "
+                    + ExternalIds.mask(externalId) + " (" + failure(e, "sts:AssumeRole")
+                    + "), so the platform could not remove its objects; " + yourself));
+            left.addAll(neverTouched(spec, true));
+            return new Report(removed, left, "no-access");
+        }
+        // the confused-deputy stop, at the moment of acting: the credentials just obtained stay unused
+        Optional<String> open = openTrust(sts, spec.roleArn(), session);
+        if (open.isPresent()) {
+            return notActing(spec, prefixUri, open.get() + ", so the platform removed nothing; " + yourself
+                    + ", and add the sts:ExternalId condition to the trust policy of " + spec.roleArn()
+                    + " (as it is, anyone who learns the role ARN can make a service act in your account)");
         }
         long removedCount = 0;
         boolean bucketGone = false;
-        try (S3Client s3 = aws.s3(spec.region(), RoleSession.credentials(credentials))) {
-            for (var page : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix).expectedBucketOwner(account))) {
+        S3Client s3 = aws.s3(spec.region());
+        var as = AwsClients.as(RoleSession.credentials(credentials));
+        try {
+            for (var page : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix).expectedBucketOwner(account)
+                    .overrideConfiguration(as))) {
                 // S3 only lists keys under the prefix; checked anyway, because a key outside it is never ours to delete
                 List<S3Object> objects = page.contents().stream().filter(o -> o.key().startsWith(prefix)).toList();
                 if (objects.isEmpty()) {
                     continue;
                 }
-                DeleteObjectsResponse result = s3.deleteObjects(r -> r.bucket(bucket).expectedBucketOwner(account)
+                DeleteObjectsResponse result = s3.deleteObjects(r -> r.bucket(bucket).expectedBucketOwner(account).overrideConfiguration(as)
                         .delete(d -> d.quiet(false).objects(objects.stream()
                                 .map(o -> ObjectIdentifier.builder().key(o.key()).build()).toList())));
                 for (var deleted : result.deleted()) {

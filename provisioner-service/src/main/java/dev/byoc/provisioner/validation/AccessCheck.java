@@ -4,7 +4,9 @@ import dev.byoc.contracts.event.Check;
 import dev.byoc.contracts.event.ClusterSpec;
 import dev.byoc.contracts.spec.SpecRules;
 import java.util.UUID;
+import dev.byoc.provisioner.aws.AwsClients;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.services.sts.StsClient;
 
 /**
@@ -39,6 +41,10 @@ public interface AccessCheck {
      * found to require the external ID.
      */
     record Access(StsClient platform, AwsCredentialsProvider assumed) {
+        /** What a request made in the customer's account carries: the assumed session's credentials. */
+        public AwsRequestOverrideConfiguration asAssumed() {
+            return AwsClients.as(assumed);
+        }
     }
 
     /** What a check found: its line in the report, plus whatever the checks after it depend on. */

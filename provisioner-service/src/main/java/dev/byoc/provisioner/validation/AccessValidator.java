@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -69,13 +70,16 @@ public class AccessValidator {
     private final AwsClients aws;
     private final AssumeRoleCheck assumeRole;
     private final ExternalIdEnforcedCheck externalIdEnforced;
-    /** The checks made with the assumed role, in report order; none depends on another. */
+    /** The checks made with the assumed role, in report order; none depends on another, so they run at once. */
     private final List<AccessCheck> inTheAccount;
     private final QuotaCheck quotas;
+    private final ConcurrentChecks concurrently;
 
     AccessValidator(AwsClients aws, AssumeRoleCheck assumeRole, ExternalIdEnforcedCheck externalIdEnforced,
-            AccountMatchesCheck accountMatches, EksClusterCheck eksCluster, S3BucketCheck s3Bucket, QuotaCheck quotas) {
+            AccountMatchesCheck accountMatches, EksClusterCheck eksCluster, S3BucketCheck s3Bucket, QuotaCheck quotas,
+            ConcurrentChecks concurrently) {
         this.aws = aws;
+        this.concurrently = concurrently;
         this.assumeRole = assumeRole;
         this.externalIdEnforced = externalIdEnforced;
         this.inTheAccount = List.of(accountMatches, eksCluster, s3Bucket);
@@ -86,35 +90,37 @@ public class AccessValidator {
     public Report validate(UUID clusterId, String owner, ClusterSpec spec) throws InterruptedException {
         Target target = Target.of(clusterId, owner, spec);
         List<Check> checks = new ArrayList<>();
-        try (StsClient platform = aws.platformSts(spec.region())) {
-            Access platformOnly = new Access(platform, null);
-            AssumeRoleCheck.Assumed role = assumeRole.run(target, platformOnly);
-            checks.add(role.check());
-            if (role.credentials() == null) {
-                skipRest(checks, role.refused() ? "not checked: the platform did not assume the role"
-                        : "not checked: assume-role failed, so the platform has no access to the account", "fix assume-role first");
-                return new Report(checks, false);
-            }
-            Check enforced = guard(externalIdEnforced, target, platformOnly);
-            checks.add(enforced);
-            if (enforced.status() == Check.Status.fail) {
-                // the confused-deputy stop: the assumed session is dropped unused, nothing is read or written there
-                skipRest(checks, enforced.message().startsWith(INTERNAL_ERROR)
-                        ? "not checked: external-id-enforced could not be checked, so the platform does not act in this account"
-                        : OPEN_TRUST, openTrustRemediation(spec.roleArn()));
-                return new Report(checks, false);
-            }
-            Access assumed = new Access(platform, RoleSession.credentials(role.credentials()));
-            for (AccessCheck check : inTheAccount) {
-                checks.add(guard(check, target, assumed));
-            }
-            QuotaCheck.Result quotaResult = quotas(target, assumed);
-            checks.add(quotaResult.check());
-            if (Thread.currentThread().isInterrupted()) {
-                throw new InterruptedException("validation of " + clusterId + " interrupted");
-            }
-            return new Report(checks, quotaResult.legacyOnly());
+        StsClient platform = aws.sts(spec.region());
+        Access platformOnly = new Access(platform, null);
+        AssumeRoleCheck.Assumed role = assumeRole.run(target, platformOnly);
+        checks.add(role.check());
+        if (role.credentials() == null) {
+            skipRest(checks, role.refused() ? "not checked: the platform did not assume the role"
+                    : "not checked: assume-role failed, so the platform has no access to the account", "fix assume-role first");
+            return new Report(checks, false);
         }
+        Check enforced = guard(externalIdEnforced, target, platformOnly);
+        checks.add(enforced);
+        if (enforced.status() == Check.Status.fail) {
+            // the confused-deputy stop: the assumed session is dropped unused, nothing is read or written there
+            skipRest(checks, enforced.message().startsWith(INTERNAL_ERROR)
+                    ? "not checked: external-id-enforced could not be checked, so the platform does not act in this account"
+                    : OPEN_TRUST, openTrustRemediation(spec.roleArn()));
+            return new Report(checks, false);
+        }
+        // the checks in the account depend on nothing but the session, so they run at once
+        Access assumed = new Access(platform, RoleSession.credentials(role.credentials()));
+        List<Callable<AccessCheck.Finding>> inAccount = new ArrayList<>();
+        for (AccessCheck check : inTheAccount) {
+            inAccount.add(() -> new AccessCheck.Line(guard(check, target, assumed)));
+        }
+        inAccount.add(() -> quotas(target, assumed));
+        List<AccessCheck.Finding> findings = concurrently.all(inAccount);
+        findings.forEach(finding -> checks.add(finding.check()));
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedException("validation of " + clusterId + " interrupted");
+        }
+        return new Report(checks, ((QuotaCheck.Result) findings.get(findings.size() - 1)).legacyOnly());
     }
 
     /** A check never throws: an unexpected error becomes a {@code fail} naming it, so the report stays complete. */

@@ -12,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.services.sts.StsClient;
 
 /** {@code account-matches}: the assumed session is in the account the role ARN names (sts:GetCallerIdentity). */
 @ApplicationScoped
@@ -34,8 +33,8 @@ public class AccountMatchesCheck implements AccessCheck {
     }
 
     private Check check(ClusterSpec spec, String account, AwsCredentialsProvider assumed) {
-        try (StsClient sts = aws.sts(spec.region(), assumed)) {
-            String actual = sts.getCallerIdentity().account();
+        try {
+            String actual = aws.sts(spec.region()).getCallerIdentity(r -> r.overrideConfiguration(AwsClients.as(assumed))).account();
             return account.equals(actual) ? Check.pass(ACCOUNT_MATCHES, "the assumed role is in account " + actual)
                     : Check.fail(ACCOUNT_MATCHES, "the role ARN names account " + account + " but the session is in account "
                             + actual, "use the role ARN the Terraform module printed for this account");

@@ -13,7 +13,6 @@ import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.eks.model.Cluster;
 import software.amazon.awssdk.services.eks.model.ResourceNotFoundException;
 
@@ -39,8 +38,9 @@ public class EksClusterCheck implements AccessCheck {
     private Check check(ClusterSpec spec, String account, AwsCredentialsProvider assumed) {
         String name = spec.eksClusterName();
         String where = "EKS cluster " + name + " in " + spec.region();
-        try (EksClient eks = aws.eks(spec.region(), assumed)) {
-            Cluster cluster = eks.describeCluster(r -> r.name(name)).cluster();
+        try {
+            Cluster cluster = aws.eks(spec.region()).describeCluster(r -> r.name(name).overrideConfiguration(AwsClients.as(assumed)))
+                    .cluster();
             String status = Optional.ofNullable(cluster.statusAsString()).orElse("in an unknown state");
             return switch (status) {
                 case "ACTIVE" -> Check.pass(EKS_CLUSTER, where + " is ACTIVE");

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
 
 /**
@@ -87,12 +88,10 @@ public class QuotaCheck implements AccessCheck {
 
     @Override
     public Result run(Target target, Access access) {
-        try (ServiceQuotasClient client = aws.quotas(target.spec().region(), access.assumed())) {
-            return check(client, target.spec());
-        }
+        return check(aws.quotas(target.spec().region()), access.asAssumed(), target.spec());
     }
 
-    private Result check(ServiceQuotasClient client, ClusterSpec spec) {
+    private Result check(ServiceQuotasClient client, AwsRequestOverrideConfiguration as, ClusterSpec spec) {
         List<String> low = new ArrayList<>();
         List<String> lowUrls = new ArrayList<>();
         boolean lowNonLegacy = false;
@@ -102,7 +101,7 @@ public class QuotaCheck implements AccessCheck {
         for (Quota quota : forSpec(spec)) {
             String label = quota.name() + " (" + quota.service() + " " + quota.code() + ")";
             try {
-                double value = client.getServiceQuota(r -> r.serviceCode(quota.service()).quotaCode(quota.code())).quota().value();
+                double value = client.getServiceQuota(r -> r.serviceCode(quota.service()).quotaCode(quota.code()).overrideConfiguration(as)).quota().value();
                 if (value < quota.recommended()) {
                     low.add(label + " is " + (long) value + ", recommended " + (long) quota.recommended()
                             + (quota.legacy() ? " (legacy: only older launch-configuration node groups use it)" : ""));

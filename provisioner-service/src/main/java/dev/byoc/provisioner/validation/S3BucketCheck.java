@@ -46,10 +46,12 @@ public class S3BucketCheck implements AccessCheck {
         String bucket = spec.bucketName();
         String wrongRegion = "use a bucket in " + spec.region() + " (the Terraform module creates one beside the cluster)";
         String api = "s3:HeadBucket";
-        try (S3Client s3 = aws.s3(spec.region(), assumed)) {
+        S3Client s3 = aws.s3(spec.region());
+        var as = AwsClients.as(assumed);
+        try {
             HeadBucketResponse head;
             try {
-                head = s3.headBucket(r -> r.bucket(bucket).expectedBucketOwner(account));
+                head = s3.headBucket(r -> r.bucket(bucket).expectedBucketOwner(account).overrideConfiguration(as));
             } catch (AwsServiceException e) {
                 Optional<String> region = Optional.ofNullable(e.awsErrorDetails()).map(d -> d.sdkHttpResponse())
                         .flatMap(r -> r.firstMatchingHeader("x-amz-bucket-region"));
@@ -74,7 +76,7 @@ public class S3BucketCheck implements AccessCheck {
                         + spec.region(), wrongRegion);
             }
             api = "s3:GetBucketLocation";
-            String location = s3.getBucketLocation(r -> r.bucket(bucket).expectedBucketOwner(account)).locationConstraintAsString();
+            String location = s3.getBucketLocation(r -> r.bucket(bucket).expectedBucketOwner(account).overrideConfiguration(as)).locationConstraintAsString();
             String region = location == null || location.isEmpty() || "null".equals(location) ? "us-east-1"
                     : "EU".equals(location) ? "eu-west-1" : location;
             if (!region.equals(spec.region())) {
@@ -83,9 +85,9 @@ public class S3BucketCheck implements AccessCheck {
             }
             String probe = prefix(clusterId) + ".probe";
             api = "s3:PutObject on s3://" + bucket + "/" + probe;
-            s3.putObject(r -> r.bucket(bucket).key(probe).expectedBucketOwner(account), RequestBody.fromString("byoc probe"));
+            s3.putObject(r -> r.bucket(bucket).key(probe).expectedBucketOwner(account).overrideConfiguration(as), RequestBody.fromString("byoc probe"));
             api = "s3:DeleteObject on s3://" + bucket + "/" + probe;
-            s3.deleteObject(r -> r.bucket(bucket).key(probe).expectedBucketOwner(account));
+            s3.deleteObject(r -> r.bucket(bucket).key(probe).expectedBucketOwner(account).overrideConfiguration(as));
             return Check.pass(S3_BUCKET, "bucket " + bucket + " is in " + region + ", owned by " + account
                     + ", and the platform can write and delete under " + prefix(clusterId));
         } catch (AwsServiceException e) {

@@ -9,7 +9,14 @@ import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import dev.byoc.contracts.spec.Violation;
+import dev.byoc.registry.problem.ProblemException;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.HashMap;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -138,15 +145,59 @@ public class ClusterStreamResource {
         }
     }
 
+    /** The most events one page of history holds. */
+    static final int HISTORY_PAGE_MAX = 1000;
+
+    /**
+     * The cluster's events in log order, a page at a time ({@code limit}, default 100): when more
+     * follow, the answer's {@code Link: <…?after=…>; rel="next"} names the next page, whose cursor is
+     * the position of the page's last event, so events recorded meanwhile never shift a page.
+     */
     @GET
     @Path("{name}/history")
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<List<Map<String, Object>>> history(@PathParam("name") String name) {
-        return Transactions.inSession(session -> service.found(user.username(), name).chain(cluster -> Sql.rows(session,
-                "select cast(event_id as text), type, data::text, occurred_at, kafka_partition, kafka_offset "
-                        + "from cluster_history where cluster_id = cast(cast(:id as text) as uuid) "
-                        + "order by kafka_partition, kafka_offset", Map.of("id", Sql.uuid(cluster.id())))))
-                .map(rows -> rows.stream().map(ClusterStreamResource::historyEvent).toList());
+    public Uni<Response> history(@PathParam("name") String name, @QueryParam("limit") @DefaultValue("100") int limit,
+            @QueryParam("after") String after, @Context UriInfo uri) {
+        if (limit < 1 || limit > HISTORY_PAGE_MAX) {
+            throw ProblemException.invalid(List.of(new Violation("limit", "limit must be between 1 and " + HISTORY_PAGE_MAX)));
+        }
+        long[] position = historyCursor(after);
+        Map<String, Object> parameters = new HashMap<>(Map.of("limit", limit + 1, "partition", (int) position[0],
+                "offset", position[1]));
+        return Transactions.inSession(session -> service.found(user.username(), name).chain(cluster -> {
+            parameters.put("id", Sql.uuid(cluster.id()));
+            return Sql.rows(session, "select cast(event_id as text), type, data::text, occurred_at, kafka_partition, kafka_offset "
+                    + "from cluster_history where cluster_id = cast(cast(:id as text) as uuid) "
+                    + "and (kafka_partition, kafka_offset) > (:partition, :offset) "
+                    + "order by kafka_partition, kafka_offset limit :limit", parameters);
+        })).map(rows -> {
+            List<Map<String, Object>> events = rows.stream().limit(limit).map(ClusterStreamResource::historyEvent).toList();
+            Response.ResponseBuilder answer = Response.ok(events);
+            if (rows.size() > limit) {
+                Map<String, Object> last = events.get(events.size() - 1);
+                answer.link(uri.getRequestUriBuilder().replaceQueryParam("after", last.get("partition") + "-" + last.get("offset"))
+                        .replaceQueryParam("limit", limit).build(), "next");
+            }
+            return answer.build();
+        });
+    }
+
+    /** {@code <partition>-<offset>} of the last event already read; none = from the start. */
+    private static long[] historyCursor(String after) {
+        if (after == null || after.isBlank()) {
+            return new long[] {-1, -1};
+        }
+        try {
+            String[] parts = after.split("-", 2);
+            long partition = Integer.parseInt(parts[0]);
+            long offset = Long.parseLong(parts[1]);
+            if (partition < 0 || offset < 0) {
+                throw new NumberFormatException();
+            }
+            return new long[] {partition, offset};
+        } catch (RuntimeException e) {
+            throw ProblemException.invalid(List.of(new Violation("after", "not a cursor this API returned (use the Link rel=\"next\")")));
+        }
     }
 
     private static Map<String, Object> historyEvent(Object[] r) {

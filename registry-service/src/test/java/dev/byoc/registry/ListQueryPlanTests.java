@@ -1,0 +1,136 @@
+package dev.byoc.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.byoc.contracts.Json;
+import dev.byoc.registry.cluster.ClusterRepository;
+import dev.byoc.registry.cluster.ClusterRepository.ListQuery;
+import dev.byoc.testsupport.AwsResource;
+import dev.byoc.testsupport.KafkaResource;
+import dev.byoc.testsupport.PostgresResource;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The list's hot statements, as {@link ClusterRepository#listQuery} writes them, on one owner with
+ * 30,000 clusters (seeded in SQL: the plan is the point, not the path in), under EXPLAIN ANALYZE:
+ * no sequential scan of clusters or cluster_view, and no statement reads more than a few pages'
+ * worth of rows, whatever the page, the depth of the cursor or the rarity of the status.
+ */
+@QuarkusTest
+@WithTestResource(KafkaResource.class)
+@WithTestResource(PostgresResource.class)
+@WithTestResource(AwsResource.class)
+class ListQueryPlanTests {
+    private static final int CLUSTERS = 30_000;
+    private static final int FAILED_EVERY = 1_500; // 20 failed clusters among 30,000 running
+    private static final int LIMIT = 51; // a page of 50 and one more, as the API asks
+    private static final int READ_AT_MOST = 1_000;
+    private static final Pattern PARAMETER = Pattern.compile("(?<![:\\w]):([a-zA-Z]\\w*)");
+
+    @Inject
+    AgroalDataSource dataSource;
+    @Inject
+    ClusterRepository clusters;
+
+    @Test
+    void theListsStatementsReadOnlyAboutWhatTheyReturn() throws Exception {
+        String owner = "plan-" + UUID.randomUUID().toString().substring(0, 8);
+        try (Connection db = dataSource.getConnection(); Statement sql = db.createStatement()) {
+            seed(sql, owner);
+            try {
+                // a cursor deep in the list: the 20,000th cluster, newest first
+                Instant deepCreated;
+                UUID deepId;
+                try (ResultSet rs = sql.executeQuery("select created_at, id from clusters where owner = '" + owner
+                        + "' order by created_at desc, id desc offset 20000 limit 1")) {
+                    rs.next();
+                    deepCreated = rs.getTimestamp(1).toInstant();
+                    deepId = (UUID) rs.getObject(2);
+                }
+                Map<String, ListQuery> statements = Map.of(
+                        "first page", clusters.listQuery(owner, false, null, null, null, LIMIT),
+                        "deep page", clusters.listQuery(owner, false, null, deepCreated, deepId, LIMIT),
+                        "with deleted", clusters.listQuery(owner, true, null, null, null, LIMIT),
+                        "status=running (almost all)", clusters.listQuery(owner, false, "running", null, null, LIMIT),
+                        "status=failed (20 of 30,000)", clusters.listQuery(owner, false, "failed", null, null, LIMIT),
+                        "status=failed, deep page", clusters.listQuery(owner, false, "failed", deepCreated, deepId, LIMIT),
+                        "status=pending (none)", clusters.listQuery(owner, false, "pending", null, null, LIMIT));
+                for (var statement : statements.entrySet()) {
+                    JsonNode plan;
+                    try (ResultSet rs = sql.executeQuery("explain (analyze, format json) " + inline(statement.getValue()))) {
+                        rs.next();
+                        plan = Json.mapper().readTree(rs.getString(1)).get(0).get("Plan");
+                    }
+                    List<String> scans = new ArrayList<>();
+                    long read = rowsRead(plan, scans);
+                    assertThat(scans).as("%s: scans %s", statement.getKey(), scans)
+                            .noneMatch(scan -> scan.startsWith("Seq Scan on clusters") || scan.startsWith("Seq Scan on cluster_view"));
+                    assertThat(read).as("%s: rows read by %s", statement.getKey(), scans).isLessThanOrEqualTo(READ_AT_MOST);
+                }
+            } finally {
+                sql.execute("delete from cluster_view where owner = '" + owner + "'");
+                sql.execute("delete from clusters where owner = '" + owner + "'");
+                sql.execute("delete from users where username = '" + owner + "'");
+            }
+        }
+    }
+
+    private static void seed(Statement sql, String owner) throws Exception {
+        sql.execute("insert into users (username) values ('" + owner + "')");
+        sql.execute("insert into clusters (id, name, owner, spec, created_at, updated_at) select gen_random_uuid(), "
+                + "'c-' || i, '" + owner + "', '{}'::jsonb, now() - i * interval '1 second', now() from generate_series(1, "
+                + CLUSTERS + ") i");
+        sql.execute("insert into cluster_view (version, cluster_id, name, owner, status, last_partition, last_offset, updated_at) "
+                + "select (select live_version from projections where name = 'cluster-view'), id, name, owner, "
+                + "case when cast(substr(name, 3) as int) % " + FAILED_EVERY + " = 0 then 'failed' else 'running' end, 0, 0, "
+                + "now() from clusters where owner = '" + owner + "'");
+        sql.execute("analyze clusters");
+        sql.execute("analyze cluster_view");
+    }
+
+    /** The statement with its parameters as literals (all of them are text or numbers we made). */
+    private static String inline(ListQuery query) {
+        Matcher m = PARAMETER.matcher(query.sql());
+        StringBuilder sql = new StringBuilder();
+        while (m.find()) {
+            Object value = query.parameters().get(m.group(1));
+            assertThat(value).as("parameter " + m.group(1)).isNotNull();
+            m.appendReplacement(sql, Matcher.quoteReplacement(value instanceof Number ? value.toString()
+                    : "'" + value.toString().replace("'", "''") + "'"));
+        }
+        m.appendTail(sql);
+        return sql.toString();
+    }
+
+    /** Rows the scans of clusters and cluster_view returned (per loop × loops), and each scan's description. */
+    private static long rowsRead(JsonNode node, List<String> scans) {
+        long read = 0;
+        String relation = node.path("Relation Name").asText("");
+        if (relation.equals("clusters") || relation.equals("cluster_view")) {
+            long rows = node.path("Actual Rows").asLong() * Math.max(1, node.path("Actual Loops").asLong())
+                    + node.path("Rows Removed by Filter").asLong() * Math.max(1, node.path("Actual Loops").asLong());
+            read += rows;
+            String index = node.has("Index Name") ? " using " + node.get("Index Name").asText() : "";
+            scans.add(node.path("Node Type").asText() + " on " + relation + index + " (" + rows + " rows)");
+        }
+        for (JsonNode child : node.path("Plans")) {
+            read += rowsRead(child, scans);
+        }
+        return read;
+    }
+}
