@@ -64,6 +64,11 @@ class BenchIT {
     private static final List<Integer> RATES = FULL ? List.of(2, 20, 50) : List.of(2, 10);
     private static final Duration AT_RATE = Duration.ofSeconds(FULL ? 20 : 5);
     private static final Duration SETTLE = Duration.ofSeconds(FULL ? 600 : 180);
+    /** Clusters registered through the API before the list is timed and the view rebuilt. */
+    private static final int FLEET = FULL ? 100_000 : 2_000;
+    /** Of those, how many the monitor watches (validated) when its CPU per poll is measured. */
+    private static final int WATCHED = FULL ? 10_000 : 500;
+    private static final int LIST_CALLS = FULL ? 500 : 100;
     private static final List<String> SERVICES = List.of("registry-service", "provisioner-service", "monitor-service");
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -94,11 +99,21 @@ class BenchIT {
                 // last, with the provisioner and the monitor stopped: what these two leave behind (registrations
                 // not validated, events not consumed) would otherwise be a backlog in front of any later scenario
                 signal("STOP", system.provisioner, system.monitor);
+                List<String> fleet;
                 try {
                     acceptRate(system, spec);
                     relay(system);
+                    fleet = seedFleet(system, spec);
+                    listAtScale(system, fleet.size());
+                    rebuild(system);
                 } finally {
-                    signal("CONT", system.provisioner, system.monitor);
+                    signal("CONT", system.monitor);
+                }
+                try {
+                    // the provisioner stays stopped: the bench says validated itself, so only the monitor polls
+                    monitorCpuPerPoll(system, fleet.subList(0, WATCHED));
+                } finally {
+                    signal("CONT", system.provisioner);
                 }
             } finally {
                 print();
@@ -426,6 +441,241 @@ class BenchIT {
         Matcher m = Pattern.compile("tps = ([\\d.]+)").matcher(out);
         assertThat(m.find()).as("pgbench output:\n" + out).isTrue();
         return Double.parseDouble(m.group(1));
+    }
+
+    // ------------------------------------------------------------------ at fleet scale
+
+    /**
+     * {@link #FLEET} registrations through the API (8 clients; the provisioner and the monitor are
+     * stopped, so they stay queued), then waits until the relay has sent every event and the
+     * registry's view shows every cluster.
+     */
+    private static List<String> seedFleet(SystemUnderTest system, String spec) throws Exception {
+        String prefix = "f-" + UUID.randomUUID().toString().substring(0, 4) + "-";
+        List<String> ids = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        List<Future<?>> work = new ArrayList<>();
+        for (int c = 0; c < CLIENTS; c++) {
+            work.add(clients.submit(() -> {
+                for (int i = next.getAndIncrement(); i < FLEET; i = next.getAndIncrement()) {
+                    String id = post(system, spec, prefix + i);
+                    if (id != null) {
+                        ids.add(id);
+                    }
+                }
+            }));
+        }
+        for (Future<?> f : work) {
+            f.get(30, TimeUnit.MINUTES);
+        }
+        clients.shutdown();
+        assertThat(ids).as("fleet registrations accepted").hasSize(FLEET);
+        try (Connection db = DriverManager.getConnection(system.postgres.jdbcUrl(system.database), system.postgres.user(), "")) {
+            awaitEmptyOutbox(db);
+            Instant deadline = Instant.now().plus(SETTLE);
+            long missing;
+            do {
+                Thread.sleep(200);
+                try (Statement count = db.createStatement(); ResultSet rs = count.executeQuery("select count(*) from "
+                        + "registry.clusters c where not exists (select 1 from registry.cluster_view v where v.cluster_id = c.id "
+                        + "and v.version = (select live_version from registry.projections where name = 'cluster-view'))")) {
+                    rs.next();
+                    missing = rs.getLong(1);
+                }
+            } while (missing > 0 && Instant.now().isBefore(deadline));
+            assertThat(missing).as("clusters the view has not shown after " + SETTLE).isZero();
+        }
+        return new ArrayList<>(ids);
+    }
+
+    /**
+     * GET of a page of 20 with the whole fleet behind it: the first page, pages deep behind a
+     * cursor, and the status filter; next to GET of one cluster by name (the floor of an
+     * authenticated call that reads one row).
+     */
+    private void listAtScale(SystemUnderTest system, int fleet) throws Exception {
+        long total = Long.parseLong(sql(system, "select count(*) from registry.clusters where owner = 'admin'"));
+        String deep = cursorAt(system, total / 2);
+        String name = sql(system, "select name from registry.clusters where owner = 'admin' order by created_at limit 1");
+        String clusters = system.registry.url() + "/api/v1/clusters";
+        List<String> pages = List.of(clusters + "?limit=20", clusters + "?limit=20&after=" + deep,
+                clusters + "?limit=20&status=queued", clusters + "?limit=20&status=failed");
+        List<Long> list = new ArrayList<>();
+        List<Long> one = new ArrayList<>();
+        for (int i = 0; i < LIST_CALLS; i++) {
+            list.add(timedGet(pages.get(i % pages.size()), true));
+            one.add(timedGet(clusters + "/" + name, false));
+        }
+        Collections.sort(list);
+        Collections.sort(one);
+        String label = "list a page of 20 of " + total + " clusters (first, deep, status filters)";
+        figures.add(new Figure(label + " p50", percentile(list, 50) / 1000.0, "ms", "GET one cluster p50", percentile(one, 50) / 1000.0,
+                "-"));
+        figures.add(new Figure(label + " p99", percentile(list, 99) / 1000.0, "ms", "GET one cluster p99", percentile(one, 99) / 1000.0,
+                "<= 20 ms at 100k"));
+    }
+
+    /** One GET's time in µs; a page must hold 20 items or be a status's whole (short) list. */
+    private static long timedGet(String url, boolean page) throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + KEY).build(), HttpResponse.BodyHandlers.ofString());
+        long micros = (System.nanoTime() - start) / 1000;
+        assertThat(answer.statusCode()).as(url + ": " + answer.body()).isEqualTo(200);
+        if (page && !url.contains("status=failed")) {
+            assertThat(Json.read(answer.body(), JsonNode.class).path("items").size()).as(url).isEqualTo(20);
+        }
+        return micros;
+    }
+
+    /** The API's cursor of the cluster at {@code position}, newest first, as the list would hand it out. */
+    private static String cursorAt(SystemUnderTest system, long position) throws Exception {
+        String row = sql(system, "select to_char(created_at at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') || '|' || id "
+                + "from registry.clusters where owner = 'admin' and released_at is null order by created_at desc, id desc offset "
+                + position + " limit 1");
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(row.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static String sql(SystemUnderTest system, String query) throws Exception {
+        try (Connection db = DriverManager.getConnection(system.postgres.jdbcUrl(system.database), system.postgres.user(), "");
+                Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery(query)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /**
+     * The registry's view rebuilt from offset 0 (blue/green, through its admin API) with the
+     * pipeline quiet, next to ConsumerPerformance reading as many records of the same topic; the
+     * rebuilt view must equal the live one it replaced, row for row.
+     */
+    private void rebuild(SystemUnderTest system) throws Exception {
+        String view = "select cluster_id, name, owner, status, reason, reason_code, checks::text, teardown::text, last_event_id, "
+                + "last_partition, last_offset, updated_at from registry.cluster_view where version = (select live_version "
+                + "from registry.projections where name = 'cluster-view') order by cluster_id";
+        List<String> before = rows(system, view);
+        String admin = system.registry.url() + "/api/v1/admin/projections/cluster-view";
+        HttpResponse<String> started = HTTP.send(HttpRequest.newBuilder(URI.create(admin + "/rebuild"))
+                .header("Authorization", "Bearer " + KEY).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        JsonNode progress;
+        Instant deadline = Instant.now().plus(SETTLE);
+        do {
+            Thread.sleep(250);
+            progress = Json.read(HTTP.send(HttpRequest.newBuilder(URI.create(admin)).header("Authorization", "Bearer " + KEY)
+                    .build(), HttpResponse.BodyHandlers.ofString()).body(), JsonNode.class);
+        } while (!("live".equals(progress.path("state").asText()) && !progress.path("finishedAt").isNull()
+                && !progress.path("finishedAt").isMissingNode()) && Instant.now().isBefore(deadline));
+        assertThat(progress.path("state").asText()).as("rebuild progress " + progress).isEqualTo("live");
+        List<String> after = rows(system, view);
+        assertThat(after).as("the rebuilt view equals the live one").isEqualTo(before);
+        long events = progress.path("eventsApplied").asLong();
+        double anchor = consumerPerformance(system.kafka, "byoc.cluster-events", events);
+        figures.add(new Figure("projection rebuild, " + events + " events of " + before.size() + " clusters",
+                progress.path("eventsPerSecond").asDouble(), "events/s", "ConsumerPerformance, same topic and count", anchor,
+                ">= 0.3x"));
+    }
+
+    private static List<String> rows(SystemUnderTest system, String query) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (Connection db = DriverManager.getConnection(system.postgres.jdbcUrl(system.database), system.postgres.user(), "");
+                Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery(query)) {
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int c = 1; c <= columns; c++) {
+                    row.append(rs.getString(c)).append('|');
+                }
+                rows.add(row.toString());
+            }
+        }
+        return rows;
+    }
+
+    private static double consumerPerformance(KafkaBroker kafka, String topic, long messages) throws Exception {
+        String out = kafkaTool("org.apache.kafka.tools.ConsumerPerformance", "--bootstrap-server", kafka.bootstrapServers(),
+                "--topic", topic, "--num-records", String.valueOf(messages), "--group",
+                "bench-consumer-" + UUID.randomUUID().toString().substring(0, 6), "--command-config", clientConfig(kafka).toString(),
+                "--timeout", "60000");
+        // start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms,
+        // fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
+        for (String line : out.lines().toList()) {
+            String[] fields = line.split(",\\s*");
+            if (fields.length >= 10 && fields[0].matches("\\d{4}-.*") && fields[1].matches("\\d{4}-.*")) {
+                return Double.parseDouble(fields[9]); // fetch.nMsg.sec: the read rate, without the group's join
+            }
+        }
+        throw new AssertionError("ConsumerPerformance output:\n" + out);
+    }
+
+    /**
+     * The monitor's CPU per EKS poll with {@link #WATCHED} clusters watched: they are said
+     * validated on the topic (as the provisioner would; it is stopped), reach running, and then
+     * the monitor's CPU (from /proc) and its polls (its metrics) are counted over one poll interval
+     * and a half, at its production rhythm (30 s).
+     */
+    private void monitorCpuPerPoll(SystemUnderTest system, List<String> watched) throws Exception {
+        Map<String, Object> config = new HashMap<>(system.kafka.adminSettings());
+        config.put(org.apache.kafka.clients.producer.ProducerConfig.ACKS_CONFIG, "all");
+        config.put(org.apache.kafka.clients.producer.ProducerConfig.LINGER_MS_CONFIG, 5);
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(config,
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            for (String id : watched) {
+                String cause = UUID.randomUUID().toString();
+                send(producer, id, "byoc.cluster.validation-started.v1", """
+                        {"clusterId": "%s", "causeEventId": "%s", "startedAt": "%s"}""".formatted(id, cause, Instant.now()));
+                send(producer, id, "byoc.cluster.validated.v1", """
+                        {"clusterId": "%s", "causeEventId": "%s", "checks": [], "completedAt": "%s"}""".formatted(id, cause,
+                        Instant.now()));
+            }
+            producer.flush();
+        }
+        Instant deadline = Instant.now().plus(SETTLE);
+        double running;
+        do {
+            Thread.sleep(1000);
+            running = metric(system.monitor, "byoc_monitor_clusters", "status=\"running\"");
+        } while (running < watched.size() && Instant.now().isBefore(deadline));
+        assertThat(running).as("watched clusters running").isGreaterThanOrEqualTo(watched.size());
+        Duration window = Duration.ofSeconds(45);
+        double pollsBefore = metric(system.monitor, "byoc_monitor_polls_total", "");
+        long cpuBefore = cpuMillis(system).get("monitor-service");
+        Thread.sleep(window.toMillis());
+        double polls = metric(system.monitor, "byoc_monitor_polls_total", "") - pollsBefore;
+        long cpu = cpuMillis(system).get("monitor-service") - cpuBefore;
+        assertThat(polls).as("polls in " + window).isPositive();
+        figures.add(new Figure("monitor CPU per EKS poll, " + watched.size() + " clusters watched", cpu / polls, "ms", null, 0,
+                "< 1 ms"));
+        figures.add(new Figure("monitor polls/s, " + watched.size() + " clusters every 30 s", polls / window.toSeconds(), "polls/s",
+                "watched / interval", watched.size() / 30.0, "-"));
+    }
+
+    /** As the provisioner says it (its ce_source), asynchronously: the caller flushes. */
+    private static void send(org.apache.kafka.clients.producer.KafkaProducer<String, String> producer, String key, String type,
+            String value) {
+        var record = new org.apache.kafka.clients.producer.ProducerRecord<>("byoc.cluster-events", key, value);
+        dev.byoc.testsupport.KafkaTestClient.cloudEvent(UUID.randomUUID().toString(), type, key,
+                dev.byoc.contracts.Producers.PROVISIONER).forEach((k, v) -> record.headers().add(k,
+                v.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        producer.send(record);
+    }
+
+    /** The sum of a metric's series (those whose labels contain {@code labels}) on a service's /q/metrics. */
+    private static double metric(ServiceProcess service, String name, String labels) throws Exception {
+        String scraped = HTTP.send(HttpRequest.newBuilder(URI.create(service.managementUrl() + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        double sum = 0;
+        for (String line : scraped.lines().toList()) {
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                if (line.contains(labels)) {
+                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+        }
+        return sum;
     }
 
     // ------------------------------------------------------------------ helpers

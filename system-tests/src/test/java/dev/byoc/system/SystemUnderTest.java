@@ -62,6 +62,9 @@ final class SystemUnderTest implements AutoCloseable {
         env.put("BYOC_MONITOR_POLL_INTERVAL", "2s");
         env.put("BYOC_MONITOR_POLL_JITTER", "0s");
         env.put("BYOC_AWS_ASSUME_ROLE_RETRY_WINDOW", "5s");
+        // every cluster of the system tests is in the stand-in's one account: its per-account limit
+        // would pace the whole fleet (a real fleet spreads over many accounts)
+        env.put("BYOC_MONITOR_ACCOUNT_POLLS_PER_SECOND", "1000");
 
         registry = start(root, "registry-service", env);
         provisioner = start(root, "provisioner-service", env);

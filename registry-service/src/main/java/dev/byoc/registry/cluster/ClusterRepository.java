@@ -33,9 +33,29 @@ public class ClusterRepository implements PanacheRepositoryBase<Cluster, UUID> {
     /** A delete the projection has not seen yet: the cluster shows as terminating (or deleted when forced). */
     private static final String DELETING_NOT_YET_SEEN = "c.deleting_at is not null and (v.updated_at is null or v.updated_at < c.deleting_at)";
     private static final String FORCE_DELETED = "c.released_at is not null and c.force_deleted";
-    /** The statuses only the projection gives: never the value of an override in {@link #SELECT}. */
-    private static final Set<String> FROM_THE_VIEW_ONLY = Set.of(ClusterStatus.PENDING.wire(), ClusterStatus.RUNNING.wire(),
-            ClusterStatus.FAILED.wire());
+    /**
+     * SELECT's status column equal to :status, written on the columns it is computed from: the
+     * planner estimates {@code v.status = …} from its statistics and can use an index for it, where
+     * a filter on the computed value looked like 0.5 % of the rows and got a sequential scan.
+     */
+    private static final Map<String, String> STATUS_IS = Map.of(
+            ClusterStatus.DELETED.wire(), "c.id in (select id from clusters where owner = :owner and released_at is not null "
+                    + "union all select cluster_id from cluster_view where version = (select live_version from projections "
+                    + "where name = 'cluster-view') and owner = :owner and status = :status) and (" + FORCE_DELETED
+                    + " or v.status = :status and not (" + DELETING_NOT_YET_SEEN + "))",
+            // the two ways to be terminating are two indexes (the OR of two tables' columns would read every row)
+            ClusterStatus.TERMINATING.wire(), "c.id in (select id from clusters where owner = :owner and deleting_at is not null "
+                    + "union all select cluster_id from cluster_view where version = (select live_version from projections "
+                    + "where name = 'cluster-view') and owner = :owner and status = :status) and not (" + FORCE_DELETED
+                    + ") and (" + DELETING_NOT_YET_SEEN + " or v.status = :status)",
+            // queued clusters are the newest (not validated yet): the owner's clusters are walked newest first, and
+            // the view is looked up per cluster, so the walk stops at the page's end (a join would read them all)
+            ClusterStatus.QUEUED.wire(), "not (" + FORCE_DELETED + ") and not (" + DELETING_NOT_YET_SEEN
+                    + ") and coalesce((select q.status from cluster_view q where q.version = (select live_version from projections "
+                    + "where name = 'cluster-view') and q.cluster_id = c.id), :status) = :status",
+            ClusterStatus.PENDING.wire(), "v.status = :status and not (" + FORCE_DELETED + ") and not (" + DELETING_NOT_YET_SEEN + ")",
+            ClusterStatus.RUNNING.wire(), "v.status = :status and not (" + FORCE_DELETED + ") and not (" + DELETING_NOT_YET_SEEN + ")",
+            ClusterStatus.FAILED.wire(), "v.status = :status and not (" + FORCE_DELETED + ") and not (" + DELETING_NOT_YET_SEEN + ")");
 
     private static final String SELECT = """
             select c.id, c.name, c.owner, c.spec::text, c.created_at,
@@ -156,11 +176,10 @@ public class ClusterRepository implements PanacheRepositoryBase<Cluster, UUID> {
 
     /**
      * The list's statement, served from indexes at any fleet size (ListQueryPlanTests runs EXPLAIN
-     * on 30,000 clusters): the owner's clusters newest first walk {@code clusters_owner_created};
-     * a status that only the projection can give (pending, running, failed) is also a condition on
-     * {@code cluster_view.status}, so a rare status is found through {@code cluster_view_owner_status}
-     * instead of by reading every cluster of the owner. The other statuses can come from the
-     * registry's own read-your-writes rule ({@link #SELECT}) and are filtered on the computed value.
+     * ANALYZE on an owner with 30,000 clusters: every page, status and cursor reads at most a few
+     * pages' worth of rows). The owner's clusters newest first walk {@code clusters_owner_created};
+     * a status filter is written on the columns the status is computed from ({@link #STATUS_IS}),
+     * so a rare status is found through its own index (V13) instead of by reading every cluster.
      */
     public ListQuery listQuery(String owner, boolean includeDeleted, String status, Instant afterCreated, UUID afterId,
             int limit) {
@@ -178,15 +197,11 @@ public class ClusterRepository implements PanacheRepositoryBase<Cluster, UUID> {
         if (status != null) {
             parameters.put("status", status);
         }
-        boolean fromTheView = status != null && FROM_THE_VIEW_ONLY.contains(status);
-        if (fromTheView) {
-            // the computed status equals v.status exactly when neither override of SELECT applies
-            sql.append(" and v.status = :status and not (" + DELETING_NOT_YET_SEEN + ") and not (" + FORCE_DELETED + ")");
+        if (status != null) {
+            // the computed status of SELECT as conditions on the columns, which the planner has statistics for
+            sql.append(" and ").append(STATUS_IS.get(status));
         }
         sql.append(") rows");
-        if (status != null && !fromTheView) {
-            sql.append(" where status = :status");
-        }
         sql.append(" order by created_at desc, id desc limit :limit");
         return new ListQuery(sql.toString(), parameters);
     }
