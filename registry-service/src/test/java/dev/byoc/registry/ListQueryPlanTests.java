@@ -75,18 +75,19 @@ class ListQueryPlanTests {
                         clusters.listQuery(owner, false, "terminating", null, null, LIMIT),
                         "status=deleted (5, forced)", clusters.listQuery(owner, true, "deleted", null, null, LIMIT));
                 org.assertj.core.api.SoftAssertions plans = new org.assertj.core.api.SoftAssertions();
-                for (var statement : statements.entrySet()) {
-                    JsonNode plan;
-                    try (ResultSet rs = sql.executeQuery("explain (analyze, format json) " + inline(statement.getValue()))) {
-                        rs.next();
-                        plan = Json.mapper().readTree(rs.getString(1)).get(0).get("Plan");
-                    }
+                for (var entry : statements.entrySet()) {
+                  // as planned for its values, and as the generic plan PostgreSQL uses for a prepared statement after five runs
+                  for (boolean generic : new boolean[] {false, true}) {
+                    var statement = Map.entry(entry.getKey() + (generic ? " (generic plan)" : ""), entry.getValue());
+                    JsonNode plan = generic ? genericPlan(sql, statement.getValue()) : plan(sql, "explain (analyze, format json) "
+                            + inline(statement.getValue()));
                     List<String> scans = new ArrayList<>();
                     long read = rowsRead(plan, scans);
                     System.out.printf("plan of the list, %s: %d rows read: %s%n", statement.getKey(), read, scans);
                     plans.assertThat(scans).as("%s: scans %s", statement.getKey(), scans)
                             .noneMatch(scan -> scan.startsWith("Seq Scan on clusters") || scan.startsWith("Seq Scan on cluster_view"));
                     plans.assertThat(read).as("%s: rows read by %s", statement.getKey(), scans).isLessThanOrEqualTo(READ_AT_MOST);
+                  }
                 }
                 plans.assertAll();
             } finally {
@@ -115,6 +116,41 @@ class ListQueryPlanTests {
                 + "' and cast(substr(name, 3) as int) between 7001 and 7005");
         sql.execute("analyze clusters");
         sql.execute("analyze cluster_view");
+    }
+
+    private static JsonNode plan(Statement sql, String explain) throws Exception {
+        try (ResultSet rs = sql.executeQuery(explain)) {
+            rs.next();
+            return Json.mapper().readTree(rs.getString(1)).get(0).get("Plan");
+        }
+    }
+
+    /** EXPLAIN ANALYZE of the statement prepared with $n parameters, executed with its values under the generic plan. */
+    private static JsonNode genericPlan(Statement sql, ListQuery query) throws Exception {
+        Matcher m = PARAMETER.matcher(query.sql());
+        StringBuilder prepared = new StringBuilder();
+        List<String> names = new ArrayList<>();
+        while (m.find()) {
+            if (!names.contains(m.group(1))) {
+                names.add(m.group(1));
+            }
+            m.appendReplacement(prepared, Matcher.quoteReplacement("$" + (names.indexOf(m.group(1)) + 1)));
+        }
+        m.appendTail(prepared);
+        List<String> values = names.stream().map(n -> "'" + query.parameters().get(n).toString().replace("'", "''") + "'")
+                .toList();
+        sql.execute("set plan_cache_mode = force_generic_plan");
+        try {
+            sql.execute("prepare listed as " + prepared);
+            try {
+                return plan(sql, "explain (analyze, format json) execute listed" + (values.isEmpty() ? "" : "("
+                        + String.join(", ", values) + ")"));
+            } finally {
+                sql.execute("deallocate listed");
+            }
+        } finally {
+            sql.execute("reset plan_cache_mode");
+        }
     }
 
     /** The statement with its parameters as literals (all of them are text or numbers we made). */

@@ -184,7 +184,8 @@ public class ClusterRepository implements PanacheRepositoryBase<Cluster, UUID> {
     public ListQuery listQuery(String owner, boolean includeDeleted, String status, Instant afterCreated, UUID afterId,
             int limit) {
         StringBuilder sql = new StringBuilder("select * from (" + SELECT + " where c.owner = :owner");
-        Map<String, Object> parameters = new HashMap<>(Map.of("owner", owner, "limit", limit));
+        // the limit written in, not bound: a prepared statement's generic plan would not count on a small one
+        Map<String, Object> parameters = new HashMap<>(Map.of("owner", owner));
         if (!includeDeleted) {
             sql.append(" and c.released_at is null");
         }
@@ -195,14 +196,16 @@ public class ClusterRepository implements PanacheRepositoryBase<Cluster, UUID> {
             parameters.put("afterId", Sql.uuid(afterId));
         }
         if (status != null) {
-            parameters.put("status", status);
-        }
-        if (status != null) {
-            // the computed status of SELECT as conditions on the columns, which the planner has statistics for
-            sql.append(" and ").append(STATUS_IS.get(status));
+            // the computed status of SELECT as conditions on the columns, which the planner has statistics for; the
+            // status is written in (one of the six words of the contract), so a generic plan is made for it too
+            String condition = STATUS_IS.get(status);
+            if (condition == null) {
+                throw new IllegalArgumentException("not a status: " + status);
+            }
+            sql.append(" and ").append(condition.replace(":status", "'" + ClusterStatus.fromWire(status).wire() + "'"));
         }
         sql.append(") rows");
-        sql.append(" order by created_at desc, id desc limit :limit");
+        sql.append(" order by created_at desc, id desc limit ").append(limit);
         return new ListQuery(sql.toString(), parameters);
     }
 

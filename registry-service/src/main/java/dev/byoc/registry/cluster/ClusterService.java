@@ -121,13 +121,13 @@ public class ClusterService {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         var requested = Outbox.entry(eventId, id, new ClusterRequested(id, request.name(), owner, request.spec(), now));
         // one statement, atomic on its own: in the caller's transaction when there is one (a command)
-        return Transactions.inSession(session -> clusters.insert(id, request.name(), owner, request.spec(), now, requested,
-                        idempotency)
+        return outbox.relayAfter(Transactions.inSession(session -> clusters.insert(id, request.name(), owner, request.spec(), now,
+                        requested, idempotency)
                 .onFailure(failure -> idempotency == null && DatabaseFaults.isUniqueViolation(failure))
                 .transform(taken -> nameTaken(request.name()))
                 .replaceWith(new ClusterRow(id, request.name(), owner, request.spec(), ClusterStatus.QUEUED.wire(), null,
                         ReasonCode.REQUESTED.wire(), null, null, now, now,
-                        false, 0)));
+                        false, 0))));
     }
 
     /**
@@ -137,7 +137,7 @@ public class ClusterService {
      * concurrent edits is applied on top of the earlier, and an edit never follows a delete.
      */
     public Uni<ClusterRow> update(String owner, String name, JsonNode patch, String eventId) {
-        return Transactions.inTransaction(session -> live(owner, name).chain(cluster -> {
+        return outbox.relayAfter(Transactions.inTransaction(session -> live(owner, name).chain(cluster -> {
             if (cluster.is(ClusterStatus.TERMINATING) || cluster.is(ClusterStatus.DELETED)) {
                 throw ProblemException.conflict("cluster '" + name + "' is " + cluster.status()
                         + "; it can no longer be edited");
@@ -155,7 +155,7 @@ public class ClusterService {
                             edit.changed(), now)))
                     .chain(() -> ClusterChanges.notifyChanged(session, cluster.id()))
                     .chain(() -> clusters.byId(cluster.id())).map(Optional::orElseThrow);
-        }));
+        })));
     }
 
     /**
@@ -172,7 +172,7 @@ public class ClusterService {
 
     /** Deleting twice is harmless: the second call publishes nothing. */
     public Uni<ClusterRow> delete(String owner, String name, boolean force, String eventId) {
-        return Transactions.inTransaction(session -> found(owner, name).chain(cluster -> {
+        return outbox.relayAfter(Transactions.inTransaction(session -> found(owner, name).chain(cluster -> {
             boolean alreadyDeleting = cluster.released() || cluster.is(ClusterStatus.TERMINATING);
             if ((alreadyDeleting && !force) || cluster.released()) {
                 return Uni.createFrom().item(cluster);
@@ -183,7 +183,7 @@ public class ClusterService {
                             cluster.spec(), force, now)))
                     .chain(() -> ClusterChanges.notifyChanged(session, cluster.id()))
                     .chain(() -> clusters.byId(cluster.id())).map(Optional::orElseThrow);
-        }));
+        })));
     }
 
     /** The owner's cluster by name (the live one, else the last deleted one), or 404 with close names. */

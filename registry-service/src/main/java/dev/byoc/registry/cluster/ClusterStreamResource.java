@@ -162,14 +162,13 @@ public class ClusterStreamResource {
             throw ProblemException.invalid(List.of(new Violation("limit", "limit must be between 1 and " + HISTORY_PAGE_MAX)));
         }
         long[] position = historyCursor(after);
-        Map<String, Object> parameters = new HashMap<>(Map.of("limit", limit + 1, "partition", (int) position[0],
-                "offset", position[1]));
+        Map<String, Object> parameters = new HashMap<>(Map.of("partition", (int) position[0], "offset", position[1]));
         return Transactions.inSession(session -> service.found(user.username(), name).chain(cluster -> {
             parameters.put("id", Sql.uuid(cluster.id()));
             return Sql.rows(session, "select cast(event_id as text), type, data::text, occurred_at, kafka_partition, kafka_offset "
                     + "from cluster_history where cluster_id = cast(cast(:id as text) as uuid) "
                     + "and (kafka_partition, kafka_offset) > (:partition, :offset) "
-                    + "order by kafka_partition, kafka_offset limit :limit", parameters);
+                    + "order by kafka_partition, kafka_offset limit " + (limit + 1), parameters); // written in: see OutboxRelay.claim
         })).map(rows -> {
             List<Map<String, Object>> events = rows.stream().limit(limit).map(ClusterStreamResource::historyEvent).toList();
             Response.ResponseBuilder answer = Response.ok(events);

@@ -60,7 +60,7 @@ public class CommandHandler {
      * the Uni with a ProblemException) nothing is. @return false when the command had already been handled
      */
     public Uni<Boolean> apply(String commandId, EventTypes type, JsonNode command) {
-        return Transactions.inTransaction(session -> markHandled(session, commandId, "applied").chain(fresh -> {
+        return outbox.relayAfter(Transactions.inTransaction(session -> markHandled(session, commandId, "applied").chain(fresh -> {
             if (!fresh) {
                 return Uni.createFrom().item(false);
             }
@@ -80,7 +80,7 @@ public class CommandHandler {
                 }
                 return applyAs(actingUser, commandId, type, command);
             }).replaceWith(true);
-        }));
+        })));
     }
 
     private Uni<ClusterRow> applyAs(String actingUser, String commandId, EventTypes type, JsonNode command) {
@@ -103,7 +103,7 @@ public class CommandHandler {
 
     /** Records the rejection (reason invalid) and publishes command-rejected, in a transaction of its own. */
     public Uni<Void> reject(String commandId, EventTypes type, String name, List<Violation> errors) {
-        return Transactions.inTransaction(session -> markHandled(session, commandId, "rejected").chain(fresh -> {
+        return outbox.relayAfter(Transactions.inTransaction(session -> markHandled(session, commandId, "rejected").chain(fresh -> {
             if (!fresh) {
                 return Uni.createFrom().voidItem();
             }
@@ -112,7 +112,7 @@ public class CommandHandler {
             return outbox.add(EventIds.derived(commandId, EventTypes.COMMAND_REJECTED.type()), key, new CommandRejected(null,
                     name, commandId, type == null ? null : type.type(), errors, Instant.now(), CommandRejected.INVALID))
                     .replaceWithVoid();
-        }));
+        })));
     }
 
     /**
@@ -127,7 +127,7 @@ public class CommandHandler {
      */
     public Uni<Boolean> refuse(String commandId, EventTypes type, String name, String reason, List<Violation> errors) {
         String refusal = reason + "/" + commandId;
-        return Transactions.inTransaction(session -> handled(session, commandId)
+        return outbox.relayAfter(Transactions.inTransaction(session -> handled(session, commandId)
                 .chain(handled -> handled ? Uni.createFrom().item(false) : markHandled(session, refusal, reason))
                 .chain(fresh -> {
                     if (!fresh) {
@@ -137,7 +137,7 @@ public class CommandHandler {
                     return outbox.add(EventIds.derived(refusal, EventTypes.COMMAND_REJECTED.type()), key,
                             new CommandRejected(null, name, commandId, type.type(), errors, Instant.now(), reason))
                             .replaceWith(true);
-                }));
+                })));
     }
 
     private static String name(JsonNode command) {

@@ -20,8 +20,10 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 public class OutboxAdminResource {
     private final CurrentUser user;
+    private final Outbox outbox;
 
-    OutboxAdminResource(CurrentUser user) {
+    OutboxAdminResource(CurrentUser user, Outbox outbox) {
+        this.outbox = outbox;
         this.user = user;
     }
 
@@ -49,8 +51,8 @@ public class OutboxAdminResource {
     @Path("{id}/retry")
     public Uni<Response> retry(@PathParam("id") long id) {
         requireAdmin();
-        return Transactions.inTransaction(session -> Sql.execute(session, "update outbox set parked_at = null, "
-                + "parked_reason = null where id = :id and parked_at is not null and sent_at is null", Map.of("id", id)))
+        return outbox.relayAfter(Transactions.inTransaction(session -> Sql.execute(session, "update outbox set parked_at = null, "
+                + "parked_reason = null where id = :id and parked_at is not null and sent_at is null", Map.of("id", id))))
                 .map(updated -> {
                     if (updated == 0) {
                         throw ProblemException.notFound("no parked outbox row " + id);
