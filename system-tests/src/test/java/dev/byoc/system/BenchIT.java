@@ -64,8 +64,12 @@ class BenchIT {
     private static final List<Integer> RATES = FULL ? List.of(2, 20, 50) : List.of(2, 10);
     private static final Duration AT_RATE = Duration.ofSeconds(FULL ? 20 : 5);
     private static final Duration SETTLE = Duration.ofSeconds(FULL ? 600 : 180);
-    /** Clusters registered through the API before the list is timed and the view rebuilt. */
-    private static final int FLEET = FULL ? 100_000 : 1_000;
+    /**
+     * Clusters registered through the API before the list is timed and the view rebuilt. Not the
+     * issue's 100,000 yet: the relay falls to 25–50 events/s with 90,000 rows waiting, so the
+     * seeded fleet would not be on the topic within the bench's time (PERFORMANCE.md).
+     */
+    private static final int FLEET = FULL ? 20_000 : 1_000;
     /**
      * How many clusters the monitor watches (validated) when its CPU per poll is measured. Not the
      * issue's 10,000: the monitor folds its input one record at a time, about 40 a second here,
