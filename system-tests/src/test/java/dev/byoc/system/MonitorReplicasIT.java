@@ -2,6 +2,7 @@ package dev.byoc.system;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -111,9 +112,18 @@ class MonitorReplicasIT {
             assertThat(clusterIds(b)).containsAll(ids);
             aws.server().resetRequests();
             Thread.sleep(3000);
+            // a replica keeps each cluster's session (AssumeRole about every ten minutes, not per poll):
+            // B assumes the roles of the clusters it took over, and polls every cluster
             Map<String, Set<String>> after = pollers(aws);
             for (String id : ids) {
-                assertThat(after.get(id)).as("pollers of " + id + " after the failover").containsExactly("replicab");
+                if (watchedByA.contains(id)) {
+                    assertThat(after.get(id)).as("new sessions for " + id + " after the failover").containsExactly("replicab");
+                } else {
+                    assertThat(after.getOrDefault(id, Set.of())).as("sessions for " + id + " after the failover")
+                            .isSubsetOf("replicab");
+                }
+                assertThat(aws.server().findAll(getRequestedFor(urlPathEqualTo("/clusters/fleet-" + id.substring(0, 8)))))
+                        .as("polls of " + id + " after the failover").isNotEmpty();
             }
             // no status lost or duplicated: each cluster went queued, pending, running exactly once
             for (String id : ids) {

@@ -94,6 +94,8 @@ public class AwsClients {
      * so no client is ever built per validation (building one cost more CPU than the calls it made).
      */
     public static AwsRequestOverrideConfiguration as(AwsCredentialsProvider credentials) {
+        // fail closed: a request without the customer's session would go out with the platform's own credentials
+        java.util.Objects.requireNonNull(credentials, "no assumed session: nothing is called in a customer's account without one");
         return AwsRequestOverrideConfiguration.builder().credentialsProvider(credentials).build();
     }
 

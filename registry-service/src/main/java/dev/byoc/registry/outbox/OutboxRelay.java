@@ -128,7 +128,8 @@ public class OutboxRelay {
      * stays unsent, and what was acknowledged is marked either way.
      */
     Uni<Batch> relayBatch(Mutiny.Session session) {
-        return claim(session).chain(rows -> {
+        return Sql.execute(session, "set local plan_cache_mode = force_custom_plan", Map.of()).chain(() -> claim(session))
+                .chain(rows -> {
             if (rows.isEmpty()) {
                 return Uni.createFrom().item(new Batch(0, false));
             }
@@ -198,10 +199,13 @@ public class OutboxRelay {
     }
 
     /**
-     * The limit is written into the statement, not bound: with {@code limit $1} PostgreSQL's
-     * generic plan of the prepared statement (chosen after five runs) cannot count on a small
-     * limit, and anti-joined the whole backlog every time: 9 s per claim with 90,000 rows waiting,
-     * where the plan for the literal takes 6 ms (the relay fell to 25 events/s in the bench).
+     * Planned afresh at every claim ({@code plan_cache_mode = force_custom_plan}, for this
+     * transaction only): the client prepares the statement once per connection, and PostgreSQL
+     * keeps the plan it made then. Made while the outbox was nearly empty, that plan was a
+     * sequential scan with a hash anti-join and a sort of every pending row; it stays until an
+     * ANALYZE invalidates it, which never comes with autovacuum off (as on the bench's server).
+     * With 90,000 rows waiting each claim then took 6–9 s on the server (25–50 events/s), while the
+     * same statement planned afresh took 6–9 ms.
      */
     private Uni<List<Row>> claim(Mutiny.Session session) {
         return Sql.rows(session, """
@@ -209,7 +213,7 @@ public class OutboxRelay {
                   from outbox o
                  where o.sent_at is null and o.parked_at is null
                    and not exists (select 1 from outbox e where e.cluster_id = o.cluster_id and e.sent_at is null and e.id < o.id)
-                 order by o.id limit %d for update skip locked""".formatted(batchSize), Map.of())
+                 order by o.id limit :limit for update skip locked""", Map.of("limit", batchSize))
                 .map(rows -> rows.stream().map(r -> new Row(Sql.bigint(r[0]), Sql.text(r[1]), Sql.uuidOf(r[2]),
                         Sql.text(r[3]), Sql.text(r[4]), Sql.instant(r[5]))).toList());
     }
