@@ -91,6 +91,30 @@ class ProjectionTests {
         assertThat(dead).noneSatisfy(r -> assertThat(KafkaTestClient.header(r, "ce_type")).isEqualTo("byoc.cluster.status-changed.v2"));
     }
 
+    /**
+     * A value no row can hold (a NUL byte, which jsonb refuses) fails the whole batch's
+     * transaction; the batch is then applied one record at a time, so only that record is
+     * dead-lettered and the one behind it, in the same poll, still lands.
+     */
+    @Test
+    void aRecordNoRowCanHoldIsDeadLetteredAloneFromItsBatch() {
+        String name = ClusterApiTests.unique("nul");
+        String id = register(name);
+        String type = "byoc.cluster.status-changed.v1";
+        String nulId = UUID.randomUUID().toString();
+        kafka.produce(EVENTS, id, statusChanged(id, name, "queued", "pending", "valid\\u0000ating"),
+                KafkaTestClient.cloudEvent(nulId, type, id));
+        kafka.produce(EVENTS, id, statusChanged(id, name, "queued", "pending", "validating"),
+                KafkaTestClient.cloudEvent(UUID.randomUUID().toString(), type, id));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(ADMIN)
+                .get("/api/v1/clusters/" + name).then().body("status", equalTo("pending")).body("reason", equalTo("validating")));
+        var dead = kafka.read("byoc.cluster-events.dlq", r -> id.equals(r.key()), found -> !found.isEmpty(), Duration.ofSeconds(20));
+        assertThat(dead).singleElement().satisfies(r -> assertThat(KafkaTestClient.header(r, "ce_id")).isEqualTo(nulId));
+        given().auth().oauth2(ADMIN).get("/api/v1/clusters/" + name + "/history").then().statusCode(200)
+                .body("findAll { it.id == '" + nulId + "' }", hasSize(0)).body("type", hasSize(2));
+    }
+
     @Test
     void theSameEventTwiceIsAppliedOnce() {
         String name = ClusterApiTests.unique("twice");

@@ -13,6 +13,9 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +26,7 @@ import org.jboss.logging.Logger;
 
 /**
  * The monitor's outbox: a fold adds what it announces in its own transaction ({@link #event},
- * {@link #state}, {@link #tombstone}); {@link #drain} publishes a cluster's rows in order once
+ * {@link #state}, {@link #tombstone}); {@link #drain} publishes each cluster's rows in order once
  * that transaction has committed, and {@link #relayLeftovers} publishes what a crash, a broker
  * outage or a failed drain left behind. A row is deleted only after the broker acknowledged it,
  * so a crash in between republishes the same ids, which consumers drop.
@@ -73,50 +76,54 @@ public class Announcements {
     }
 
     /**
-     * After the fold's commit: publishes the cluster's rows when this replica added some. A failure
-     * is logged, not raised: the rows stay for {@link #relayLeftovers} and the record is done.
+     * After a batch's commit: publishes the rows this replica added for the batch's clusters. A
+     * failure is logged, not raised: the rows stay for {@link #relayLeftovers} and the batch is done.
      */
-    public Uni<Void> drainIfPending(String key) {
-        UUID clusterId;
-        try {
-            clusterId = key == null ? null : UUID.fromString(key);
-        } catch (IllegalArgumentException e) {
-            return Uni.createFrom().voidItem();
-        }
-        if (clusterId == null || !pending.remove(clusterId)) {
+    public Uni<Void> drainPending(Collection<UUID> clusters) {
+        List<UUID> mine = clusters.stream().distinct().filter(pending::remove).toList();
+        if (mine.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         crashPoints.reached(CrashPoint.STATUS_COMMITTED);
-        return drain(clusterId).replaceWithVoid().onFailure().recoverWithItem(failure -> {
-            LOG.warnf("announcements of cluster %s not published yet (%s); the relay retries", clusterId,
+        return drain(mine).replaceWithVoid().onFailure().recoverWithItem(failure -> {
+            LOG.warnf("announcements of %d cluster(s) not published yet (%s); the relay retries", mine.size(),
                     failure.getMessage());
             return null;
         });
     }
 
     /**
-     * Publishes one cluster's rows in order, one at a time, each awaited, then deletes them, all
-     * under a per-cluster advisory lock so two drainers never interleave one cluster's rows.
+     * Publishes the clusters' rows, then deletes them, in one transaction holding a per-cluster
+     * advisory lock (clusters another drainer holds are left to it), so two drainers never
+     * interleave one cluster's rows. Each cluster's rows go out in order, each awaited before the
+     * next (a failed send must not let a later row of the same cluster overtake it); the clusters
+     * go out side by side, so a batch waits for about as many broker acks as its busiest cluster has rows.
      *
-     * @return how many rows were published (0 when another drainer holds the cluster)
+     * @return how many rows were published
      */
-    public Uni<Integer> drain(UUID clusterId) {
-        return Transactions.inTransaction(session -> Sql.rows(session, "select pg_try_advisory_xact_lock("
-                + "hashtext('announcements'), hashtext(cast(:cluster as text)))", Map.of("cluster", clusterId.toString()))
-                .chain(locked -> !Boolean.TRUE.equals(locked.get(0)[0]) ? Uni.createFrom().item(0)
-                        : Sql.rows(session, "select seq, topic, event_id, type, payload, event_time from announcements "
-                                + "where cluster_id = cast(cast(:cluster as text) as uuid) order by seq",
-                                Map.of("cluster", clusterId.toString()))
-                                .chain(rows -> publishInOrder(clusterId, rows, 0)
-                                        .invoke(() -> {
-                                            if (!rows.isEmpty()) {
-                                                crashPoints.reached(CrashPoint.ANNOUNCEMENT_PUBLISHED);
-                                            }
-                                        }).chain(() -> rows.isEmpty() ? Uni.createFrom().item(0)
-                                        : Sql.execute(session, "delete from announcements where cluster_id = "
-                                                + "cast(cast(:cluster as text) as uuid) and seq <= :last",
-                                                Map.of("cluster", clusterId.toString(), "last",
-                                                        Sql.bigint(rows.get(rows.size() - 1)[0])))))));
+    public Uni<Integer> drain(List<UUID> clusters) {
+        String[] ids = clusters.stream().map(UUID::toString).toArray(String[]::new);
+        return Transactions.inTransaction(session -> Sql.column(session, "select c from unnest(cast(:clusters as text[])) c "
+                + "where pg_try_advisory_xact_lock(hashtext('announcements'), hashtext(c))", Map.of("clusters", ids),
+                String.class).chain(locked -> locked.isEmpty() ? Uni.createFrom().item(0)
+                        : Sql.rows(session, "select seq, cluster_id::text, topic, event_id, type, payload, event_time "
+                                + "from announcements where cluster_id = any(cast(:clusters as uuid[])) order by cluster_id, seq",
+                                Map.of("clusters", locked.stream().map(UUID::fromString).toArray(UUID[]::new)))
+                                .chain(rows -> rows.isEmpty() ? Uni.createFrom().item(0)
+                                        : publishAll(rows).invoke(() -> crashPoints.reached(CrashPoint.ANNOUNCEMENT_PUBLISHED))
+                                                .chain(() -> Sql.execute(session, "delete from announcements where seq = "
+                                                        + "any(cast(:seqs as bigint[]))", Map.of("seqs",
+                                                                rows.stream().map(r -> Sql.bigint(r[0])).toArray(Long[]::new))))
+                                                .replaceWith(rows.size()))));
+    }
+
+    /** Rows ordered by cluster, then seq: one in-order chain per cluster, the chains side by side. */
+    private Uni<Void> publishAll(List<Object[]> rows) {
+        Map<UUID, List<Object[]>> byCluster = new LinkedHashMap<>();
+        rows.forEach(r -> byCluster.computeIfAbsent(Sql.uuidOf(r[1]), c -> new ArrayList<>()).add(r));
+        List<Uni<Void>> chains = byCluster.entrySet().stream()
+                .map(e -> publishInOrder(e.getKey(), e.getValue(), 0)).toList();
+        return Uni.join().all(chains).andFailFast().replaceWithVoid();
     }
 
     private Uni<Void> publishInOrder(UUID clusterId, List<Object[]> rows, int index) {
@@ -124,14 +131,14 @@ public class Announcements {
             return Uni.createFrom().voidItem();
         }
         Object[] row = rows.get(index);
-        String topic = Sql.text(row[1]);
+        String topic = Sql.text(row[2]);
         Uni<Void> sent;
         if ("events".equals(topic)) {
-            sent = publisher.stored(Sql.text(row[2]), Sql.text(row[3]), Sql.text(row[4]), Sql.instant(row[5]));
-        } else if (row[4] == null) {
+            sent = publisher.stored(Sql.text(row[3]), Sql.text(row[4]), Sql.text(row[5]), Sql.instant(row[6]));
+        } else if (row[5] == null) {
             sent = publisher.tombstone(clusterId);
         } else {
-            sent = publisher.state(Json.read(Sql.text(row[4]), ClusterStateRecord.class));
+            sent = publisher.state(Json.read(Sql.text(row[5]), ClusterStateRecord.class));
         }
         return sent.invoke(() -> metrics.counter("byoc_monitor_announcements_published_total", "topic", topic).increment())
                 .chain(() -> publishInOrder(clusterId, rows, index + 1));
@@ -146,10 +153,10 @@ public class Announcements {
             List<String> clusters = Transactions.awaitOnContext(() -> Transactions.inSession(session -> Sql.column(session,
                     "select distinct cluster_id::text from announcements where created_at < now() - interval '"
                             + LEFTOVER_AGE + "' limit 100", Map.of(), String.class)));
-            for (String cluster : clusters) {
-                int published = Transactions.awaitOnContext(() -> drain(UUID.fromString(cluster)));
+            if (!clusters.isEmpty()) {
+                int published = Transactions.awaitOnContext(() -> drain(clusters.stream().map(UUID::fromString).toList()));
                 if (published > 0) {
-                    LOG.infof("relayed %d leftover announcement(s) of cluster %s", published, cluster);
+                    LOG.infof("relayed %d leftover announcement(s) of %d cluster(s)", published, clusters.size());
                 }
             }
         } catch (RuntimeException e) {

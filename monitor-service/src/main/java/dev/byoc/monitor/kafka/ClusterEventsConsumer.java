@@ -1,13 +1,17 @@
 package dev.byoc.monitor.kafka;
 
 import dev.byoc.contracts.event.EventTypes;
+import dev.byoc.contracts.event.Validated;
 import dev.byoc.monitor.health.HealthPoller;
 import dev.byoc.monitor.watch.StatusFolder;
 import dev.byoc.support.EventIntake;
+import dev.byoc.support.projection.ProjectedEvent;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import java.util.List;
+import java.util.Objects;
+import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /** Feeds byoc.cluster-events into the watch list (invalid records to the DLQ, outages retried). */
@@ -26,22 +30,22 @@ public class ClusterEventsConsumer {
     }
 
     /**
-     * One record at a time, in order; acknowledged once its transaction has committed and what it
-     * announced has been published (or left to the relay, when the broker would not take it).
+     * One poll's records at a time, folded in log order in one transaction; acknowledged once it
+     * has committed and what it announced has been published (or left to the relay, when the
+     * broker would not take it).
      */
     @Incoming("cluster-events")
-    public Uni<Void> consume(ConsumerRecord<String, String> record) {
-        return intake.project(record, EventTypes.CLUSTER_EVENTS, folder::apply)
-                .chain(() -> announcements.drainIfPending(record.key()))
-                .invoke(() -> {
-                    if (validated(record)) {
-                        poller.pollSoon(); // its first poll was scheduled for now by the fold
-                    }
-                });
+    @Acknowledgment(Acknowledgment.Strategy.MANUAL)
+    public Uni<Void> consume(KafkaRecordBatch<String, String> batch) {
+        return intake.projectBatch(batch, EventTypes.CLUSTER_EVENTS, folder::apply, this::afterCommit);
     }
 
-    private static boolean validated(ConsumerRecord<String, String> record) {
-        var type = record.headers().lastHeader("ce_type");
-        return type != null && EventTypes.VALIDATED.type().equals(new String(type.value(), StandardCharsets.UTF_8));
+    private Uni<Void> afterCommit(List<ProjectedEvent> applied) {
+        return announcements.drainPending(applied.stream().map(ProjectedEvent::key).filter(Objects::nonNull).toList())
+                .invoke(() -> {
+                    if (applied.stream().anyMatch(e -> e.event().data() instanceof Validated)) {
+                        poller.pollSoon(); // their first polls were scheduled for now by the fold
+                    }
+                });
     }
 }

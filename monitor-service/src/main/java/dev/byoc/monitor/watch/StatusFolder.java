@@ -15,6 +15,7 @@ import dev.byoc.support.projection.ProjectionStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
@@ -47,9 +48,9 @@ public class StatusFolder {
         return store;
     }
 
-    /** In the caller's transaction. @return false when the event was a duplicate */
-    public Uni<Boolean> apply(Mutiny.Session session, ProjectedEvent event) {
-        return store.applyLive(session, event, (before, after, e) -> afterFold(session, before, after, e));
+    /** A consumer's batch, in log order, in the caller's transaction. @return the events applied for the first time */
+    public Uni<List<ProjectedEvent>> apply(Mutiny.Session session, List<ProjectedEvent> events) {
+        return store.applyLive(session, events, (before, after, e) -> afterFold(session, before, after, e));
     }
 
     private Uni<Void> afterFold(Mutiny.Session session, WatchedCluster before, WatchedCluster after, ProjectedEvent event) {

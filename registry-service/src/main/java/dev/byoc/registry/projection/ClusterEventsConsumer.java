@@ -3,8 +3,9 @@ package dev.byoc.registry.projection;
 import dev.byoc.contracts.event.EventTypes;
 import dev.byoc.support.EventIntake;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /** Feeds byoc.cluster-events into the cluster view (invalid records to the DLQ, outages retried). */
@@ -18,9 +19,10 @@ public class ClusterEventsConsumer {
         this.intake = intake;
     }
 
-    /** One record at a time, in order; acknowledged once its transaction has committed. */
+    /** One poll's records at a time, applied in log order in one transaction; acknowledged once it has committed. */
     @Incoming("cluster-events")
-    public Uni<Void> consume(ConsumerRecord<String, String> record) {
-        return intake.project(record, EventTypes.CLUSTER_EVENTS, projector::apply);
+    @Acknowledgment(Acknowledgment.Strategy.MANUAL)
+    public Uni<Void> consume(KafkaRecordBatch<String, String> batch) {
+        return intake.projectBatch(batch, EventTypes.CLUSTER_EVENTS, projector::apply);
     }
 }

@@ -11,6 +11,7 @@ import dev.byoc.support.db.Sql;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.hibernate.reactive.mutiny.Mutiny;
@@ -28,9 +29,13 @@ public class ClusterViewProjector {
         return store;
     }
 
-    /** In the caller's transaction. @return false when the event had already been applied */
-    public Uni<Boolean> apply(Mutiny.Session session, ProjectedEvent event) {
-        return record(session, event).chain(() -> store.applyLive(session, event, (before, after, e) -> {
+    /** A consumer's batch, in log order, in the caller's transaction. @return the events applied for the first time */
+    public Uni<List<ProjectedEvent>> apply(Mutiny.Session session, List<ProjectedEvent> events) {
+        Uni<Void> recorded = Uni.createFrom().voidItem();
+        for (ProjectedEvent event : events) {
+            recorded = recorded.chain(() -> record(session, event));
+        }
+        return recorded.chain(() -> store.applyLive(session, events, (before, after, e) -> {
             if (after == before || e.key() == null) {
                 return Uni.createFrom().voidItem();
             }

@@ -61,6 +61,18 @@ public final class ProjectionStore<R> {
 
     /** Applies one event to the live version. @return false when it had been applied before */
     public Uni<Boolean> applyLive(Mutiny.Session session, ProjectedEvent event, Changes<R> changes) {
+        return applyLive(session, List.of(event), changes).map(applied -> applied.size() == 1);
+    }
+
+    /**
+     * Applies a consumer's batch (in log order) to the live version in the caller's transaction.
+     *
+     * @return the events applied for the first time, in log order (the others were duplicates)
+     */
+    public Uni<List<ProjectedEvent>> applyLive(Mutiny.Session session, List<ProjectedEvent> events, Changes<R> changes) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
         // the live version (FOR SHARE) and its positions in one round trip: the live path pays per statement
         return Sql.rows(session, "select p.live_version, pos.kafka_partition, pos.kafka_offset from projections p "
                 + "left join projection_positions pos on pos.name = p.name and pos.version = p.live_version "
@@ -70,8 +82,8 @@ public final class ProjectionStore<R> {
                     }
                     Map<Integer, Long> positions = new HashMap<>();
                     rows.stream().filter(r -> r[1] != null).forEach(r -> positions.put(Sql.integer(r[1]), Sql.bigint(r[2])));
-                    return apply(session, Sql.integer(rows.get(0)[0]), positions, List.of(event), changes);
-                }).map(n -> n == 1);
+                    return apply(session, Sql.integer(rows.get(0)[0]), positions, events, changes);
+                });
     }
 
     /**
@@ -83,10 +95,11 @@ public final class ProjectionStore<R> {
         if (events.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        return positions(session, version).chain(positions -> apply(session, version, positions, events, changes));
+        return positions(session, version).chain(positions -> apply(session, version, positions, events, changes))
+                .map(List::size);
     }
 
-    private Uni<Integer> apply(Mutiny.Session session, int version, Map<Integer, Long> positions,
+    private Uni<List<ProjectedEvent>> apply(Mutiny.Session session, int version, Map<Integer, Long> positions,
             List<ProjectedEvent> events, Changes<R> changes) {
         List<ProjectedEvent> fresh = events.stream()
                 .filter(e -> e.offset() > positions.getOrDefault(e.partition(), -1L)).toList();
@@ -106,7 +119,7 @@ public final class ProjectionStore<R> {
             Uni<Map<UUID, R>> loaded = keys.isEmpty() ? Uni.createFrom().item(Map.of())
                     : projection.load(session, version, keys);
             return loaded.chain(current -> foldAndStore(session, version, toApply, current, changes))
-                    .replaceWith(toApply.size());
+                    .replaceWith(toApply);
         });
     }
 
