@@ -1,0 +1,35 @@
+package dev.byoc.deploy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * {@code terraform output -json byoc_cluster} without Terraform or AWS: the module's output evaluated
+ * the way the tests do, with the given .tfvars files (later ones win) in the sandbox account
+ * 111122223333, printed on stdout. For the walk-through on a machine without AWS:
+ *
+ * <pre>
+ * bin/byoc clusters prerequisites -o tfvars &gt; .byoc/byoc.auto.tfvars
+ * ./mvnw -o -q -pl deploy-checks test-compile exec:java -Dexec.classpathScope=test \
+ *   -Dexec.mainClass=dev.byoc.deploy.RenderOutput \
+ *   -Dexec.args="$PWD/deploy/terraform/aws-byoc/examples/example.tfvars $PWD/.byoc/byoc.auto.tfvars" \
+ *   | bin/byoc clusters aws --spec-file - --wait
+ * </pre>
+ */
+public final class RenderOutput {
+    private RenderOutput() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, Object> vars = new HashMap<>();
+        for (String file : args.length == 0 ? new String[] {TerraformModule.EXAMPLE_TFVARS.toString()} : args) {
+            vars.putAll(TerraformModule.tfvars(Files.readString(Path.of(file))));
+        }
+        String account = System.getProperty("aws.account", TerraformModuleTests.SANDBOX_ACCOUNT);
+        System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter()
+                .writeValueAsString(TerraformModule.output("byoc_cluster", vars, account)));
+    }
+}
