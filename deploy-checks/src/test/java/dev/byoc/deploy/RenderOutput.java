@@ -29,7 +29,16 @@ public final class RenderOutput {
             vars.putAll(TerraformModule.tfvars(Files.readString(Path.of(file))));
         }
         String account = System.getProperty("aws.account", TerraformModuleTests.SANDBOX_ACCOUNT);
-        System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter()
-                .writeValueAsString(TerraformModule.output("byoc_cluster", vars, account)));
+        // hcl4j prints its evaluation steps on System.out: keep stdout for the JSON alone
+        java.io.PrintStream stdout = System.out;
+        System.setOut(System.err);
+        String json;
+        try {
+            json = new ObjectMapper().writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(TerraformModule.output("byoc_cluster", vars, account));
+        } finally {
+            System.setOut(stdout);
+        }
+        stdout.println(json);
     }
 }

@@ -53,7 +53,21 @@ final class TerraformModule {
         return all.toString();
     }
 
-    /** One file parsed as written: unresolved references stay as their text. */
+    /**
+     * The module without its variable declarations, parsed: hcl4j then leaves every {@code var.x}
+     * (and what depends on one) as its text, which is what the structural checks read.
+     */
+    static String structureText() {
+        StringBuilder all = new StringBuilder();
+        for (Path file : tfFiles()) {
+            if (!file.getFileName().toString().equals("variables.tf")) {
+                all.append(text(file)).append('\n');
+            }
+        }
+        return all.toString();
+    }
+
+    /** HCL text parsed; a reference hcl4j cannot resolve stays as its text. */
     static Map<String, Object> parse(String hcl) {
         try {
             return new HCLParser().parse(hcl, false);
@@ -129,6 +143,11 @@ final class TerraformModule {
         }
         if (value instanceof String s && computed.containsKey(s)) {
             return computed.get(s);
+        }
+        if (value != null && !(value instanceof String) && !(value instanceof Number) && !(value instanceof Boolean)) {
+            // a reference hcl4j could not resolve (its VariableTree): the computed value, or its text
+            String reference = value.toString();
+            return computed.getOrDefault(reference, reference);
         }
         return value;
     }
