@@ -13,7 +13,7 @@ import java.util.Map;
  *
  * <pre>
  * bin/byoc clusters prerequisites -o tfvars &gt; .byoc/byoc.auto.tfvars
- * ./mvnw -o -q -pl deploy-checks test-compile exec:java -Dexec.classpathScope=test \
+ * ./mvnw -o -q -f deploy-checks/pom.xml test-compile exec:java -Dexec.classpathScope=test \
  *   -Dexec.mainClass=dev.byoc.deploy.RenderOutput \
  *   -Dexec.args="$PWD/deploy/terraform/aws-byoc/examples/example.tfvars $PWD/.byoc/byoc.auto.tfvars" \
  *   | bin/byoc clusters aws --spec-file - --wait
