@@ -95,9 +95,11 @@ public class Announcements {
     /**
      * Publishes the clusters' rows, then deletes them, in one transaction holding a per-cluster
      * advisory lock (clusters another drainer holds are left to it), so two drainers never
-     * interleave one cluster's rows. Each cluster's rows go out in order, each awaited before the
-     * next (a failed send must not let a later row of the same cluster overtake it); the clusters
-     * go out side by side, so a batch waits for about as many broker acks as its busiest cluster has rows.
+     * interleave one cluster's rows. A cluster's rows for one topic go out in order, each awaited
+     * before the next (a failed send must not let a later row of the same cluster overtake it on
+     * that topic); its two topics, and the clusters, go out side by side — no consumer can see an
+     * order across topics — so a batch waits for about as many broker acks as its busiest cluster
+     * has rows on one topic.
      *
      * @return how many rows were published
      */
@@ -117,12 +119,15 @@ public class Announcements {
                                                 .replaceWith(rows.size()))));
     }
 
-    /** Rows ordered by cluster, then seq: one in-order chain per cluster, the chains side by side. */
+    private record Stream(UUID cluster, String topic) {
+    }
+
+    /** Rows ordered by cluster, then seq: one in-order chain per cluster and topic, the chains side by side. */
     private Uni<Void> publishAll(List<Object[]> rows) {
-        Map<UUID, List<Object[]>> byCluster = new LinkedHashMap<>();
-        rows.forEach(r -> byCluster.computeIfAbsent(Sql.uuidOf(r[1]), c -> new ArrayList<>()).add(r));
-        List<Uni<Void>> chains = byCluster.entrySet().stream()
-                .map(e -> publishInOrder(e.getKey(), e.getValue(), 0)).toList();
+        Map<Stream, List<Object[]>> byStream = new LinkedHashMap<>();
+        rows.forEach(r -> byStream.computeIfAbsent(new Stream(Sql.uuidOf(r[1]), Sql.text(r[2])), c -> new ArrayList<>()).add(r));
+        List<Uni<Void>> chains = byStream.entrySet().stream()
+                .map(e -> publishInOrder(e.getKey().cluster(), e.getValue(), 0)).toList();
         return Uni.join().all(chains).andFailFast().replaceWithVoid();
     }
 

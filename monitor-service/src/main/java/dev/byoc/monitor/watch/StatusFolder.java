@@ -15,7 +15,11 @@ import dev.byoc.support.projection.ProjectionStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
@@ -50,10 +54,13 @@ public class StatusFolder {
 
     /** A consumer's batch, in log order, in the caller's transaction. @return the events applied for the first time */
     public Uni<List<ProjectedEvent>> apply(Mutiny.Session session, List<ProjectedEvent> events) {
-        return store.applyLive(session, events, (before, after, e) -> afterFold(session, before, after, e));
+        Map<UUID, Instant> firstPolls = new HashMap<>();
+        return store.applyLive(session, events, (before, after, e) -> afterFold(session, before, after, e, firstPolls))
+                .call(() -> watchList.schedule(firstPolls));
     }
 
-    private Uni<Void> afterFold(Mutiny.Session session, WatchedCluster before, WatchedCluster after, ProjectedEvent event) {
+    private Uni<Void> afterFold(Mutiny.Session session, WatchedCluster before, WatchedCluster after, ProjectedEvent event,
+            Map<UUID, Instant> firstPolls) {
         if (after == before) {
             boolean ours = event.event().data() instanceof StatusChanged || event.event().data() instanceof CommandRejected;
             if (!ours || before != null) {
@@ -74,8 +81,8 @@ public class StatusFolder {
         Uni<Void> effects = from != after.state().status() ? announce(session, from, after, event)
                 : Uni.createFrom().voidItem();
         if (event.event().data() instanceof Validated) {
-            // the first observation right after validation
-            effects = effects.chain(() -> watchList.schedule(after.clusterId(), event.time()));
+            // the first observation right after validation, written with the batch's others in one statement
+            firstPolls.put(after.clusterId(), event.time());
         }
         return effects;
     }

@@ -29,23 +29,17 @@ public class WatchList implements PanacheRepositoryBase<PollSchedule, UUID> {
             ClusterStatus.FAILED.wire());
 
     /**
-     * When the poller should next look at a cluster. An upsert, not {@code merge}: the poller and the
-     * live path (a cluster just validated) may schedule the same cluster at once, and merge's
-     * select-then-insert would lose that race with a unique violation.
+     * When the poller should next look at these clusters, in one statement. An upsert, not
+     * {@code merge}: the poller and the live path (clusters just validated) may schedule the same
+     * cluster at once, and merge's select-then-insert would lose that race with a unique
+     * violation. The rows are written in cluster-id order, so those two writers lock shared rows
+     * in the same order and never deadlock each other.
      */
-    public Uni<Void> schedule(UUID clusterId, Instant nextPollAt) {
-        return getSession().chain(session -> Sql.execute(session, "insert into poll_schedule (cluster_id, next_poll_at) "
-                + "values (cast(cast(:id as text) as uuid), cast(cast(:at as text) as timestamptz)) "
-                + "on conflict (cluster_id) do update set next_poll_at = excluded.next_poll_at",
-                Map.of("id", Sql.uuid(clusterId), "at", Sql.timestamp(nextPollAt)))).replaceWithVoid();
-    }
-
-    /** {@link #schedule} of a whole poll batch in one statement. */
     public Uni<Void> schedule(Map<UUID, Instant> nextPollAt) {
         if (nextPollAt.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<Object[]> rows = nextPollAt.entrySet().stream()
+        List<Object[]> rows = nextPollAt.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .map(e -> new Object[] {Sql.uuid(e.getKey()), Sql.timestamp(e.getValue())}).toList();
         return getSession().chain(session -> Sql.insertColumns(session, "poll_schedule", Map.of(),
                 List.of(new Sql.Column("cluster_id", "uuid"), new Sql.Column("next_poll_at", "timestamptz")), rows,
