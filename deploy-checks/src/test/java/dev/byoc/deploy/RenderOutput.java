@@ -8,14 +8,15 @@ import java.util.Map;
 
 /**
  * {@code terraform output -json byoc_cluster} without Terraform or AWS: the module's output evaluated
- * the way the tests do, with the given .tfvars files (later ones win) in the sandbox account
+ * the way the tests do, with the given .tfvars files (arguments, or the system property
+ * {@code byoc.tfvars}, space-separated; later ones win) in the sandbox account
  * 111122223333, printed on stdout. For the walk-through on a machine without AWS:
  *
  * <pre>
  * bin/byoc clusters prerequisites -o tfvars &gt; .byoc/byoc.auto.tfvars
  * ./mvnw -o -q -f deploy-checks/pom.xml test-compile exec:java -Dexec.classpathScope=test \
  *   -Dexec.mainClass=dev.byoc.deploy.RenderOutput \
- *   -Dexec.args="$PWD/deploy/terraform/aws-byoc/examples/example.tfvars $PWD/.byoc/byoc.auto.tfvars" \
+ *   -Dbyoc.tfvars="$PWD/deploy/terraform/aws-byoc/examples/example.tfvars $PWD/.byoc/byoc.auto.tfvars" \
  *   | bin/byoc clusters aws --spec-file - --wait
  * </pre>
  */
@@ -25,7 +26,9 @@ public final class RenderOutput {
 
     public static void main(String[] args) throws Exception {
         Map<String, Object> vars = new HashMap<>();
-        for (String file : args.length == 0 ? new String[] {TerraformModule.EXAMPLE_TFVARS.toString()} : args) {
+        // not exec.args: that property would also replace the arguments of the build's npm step
+        String[] files = args.length > 0 ? args : System.getProperty("byoc.tfvars", TerraformModule.EXAMPLE_TFVARS.toString()).trim().split("\\s+");
+        for (String file : files) {
             vars.putAll(TerraformModule.tfvars(Files.readString(Path.of(file))));
         }
         String account = System.getProperty("aws.account", TerraformModuleTests.SANDBOX_ACCOUNT);
