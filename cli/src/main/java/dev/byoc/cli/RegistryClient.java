@@ -98,6 +98,11 @@ public class RegistryClient {
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(Json.write(mergePatch), StandardCharsets.UTF_8)), 200));
     }
 
+    /** {@code {cluster, verification: {id, trigger}, message}}: the checks run again, the report arrives on the cluster. */
+    public JsonNode verify(String name) {
+        return json(send(request(clusterPath(name) + "/verify").POST(HttpRequest.BodyPublishers.noBody()), 202));
+    }
+
     /** {@code {cluster, message}}. */
     public JsonNode delete(String name, boolean force) {
         return json(send(request(clusterPath(name) + (force ? "?force=true" : "")).DELETE(), 200, 202));
@@ -119,7 +124,16 @@ public class RegistryClient {
      * the server keeps it; the caller watches for silence (keep-alives come every 15 s).
      */
     public HttpResponse<InputStream> openEvents(String name, String lastEventId) throws IOException, InterruptedException {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(clusterPath(name) + "/events"))
+        return openStream(clusterPath(name) + "/events", lastEventId);
+    }
+
+    /** The fleet stream (every event of the caller's clusters); resumed exactly after {@code lastEventId}. */
+    public HttpResponse<InputStream> openFleetEvents(String lastEventId) throws IOException, InterruptedException {
+        return openStream("/api/v1/events", lastEventId);
+    }
+
+    private HttpResponse<InputStream> openStream(String path, String lastEventId) throws IOException, InterruptedException {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path))
                 .header("Authorization", "Bearer " + target.key())
                 .header("Accept", "text/event-stream")
                 .header("Cache-Control", "no-cache")

@@ -47,11 +47,20 @@ public final class Reports {
      * not a pass, its remediation.
      */
     public static String checksTable(JsonNode checks, Style style) {
-        Table table = new Table("check", "status", "message");
+        // since: when the check last changed status (the registry keeps it across re-validations)
+        boolean since = checks.findValue("since") != null;
+        Table table = since ? new Table("check", "status", "since", "message") : new Table("check", "status", "message");
         for (JsonNode check : checks) {
             String status = text(check, "status");
-            table.row(Table.Cell.of(text(check, "id")), Table.Cell.of(status, style::check),
-                    Table.Cell.of(text(check, "message")));
+            Table.Cell id = Table.Cell.of(text(check, "id"));
+            Table.Cell statusCell = Table.Cell.of(status, style::check);
+            Table.Cell message = Table.Cell.of(text(check, "message"));
+            if (since) {
+                String changed = text(check, "since");
+                table.row(id, statusCell, Table.Cell.of(changed == null ? "" : Humanize.stamp(Humanize.instant(changed))), message);
+            } else {
+                table.row(id, statusCell, message);
+            }
         }
         String[] lines = table.render(style).split("\n");
         StringBuilder out = new StringBuilder(lines[0]).append('\n');
@@ -80,6 +89,10 @@ public final class Reports {
         Instant updated = Humanize.instant(text(cluster, "updatedAt"));
         rows.add(new String[] {"created", Humanize.stamp(created) + " (" + Humanize.ago(created, now) + ")"});
         rows.add(new String[] {"updated", Humanize.stamp(updated) + " (" + Humanize.ago(updated, now) + ")"});
+        Instant validated = Humanize.instant(text(cluster, "lastValidatedAt"));
+        rows.add(new String[] {"last validated", validated == null ? "not yet"
+                : Humanize.stamp(validated) + " (" + Humanize.ago(validated, now) + "; `byoc clusters verify " + text(cluster, "name")
+                        + "` runs the checks again)"});
         rows.add(new String[] {"region", text(aws, "region")});
         rows.add(new String[] {"role ARN", text(aws, "role_arn")});
         rows.add(new String[] {"external ID", text(aws, "external_id")});

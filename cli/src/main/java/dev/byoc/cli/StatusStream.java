@@ -17,7 +17,9 @@ import java.util.function.Consumer;
 
 /**
  * Follows {@code GET /api/v1/clusters/{name}/events} (Server-Sent Events) on a daemon thread and
- * hands every {@code status} event to a sink. A stream that ends, breaks, or stays silent longer
+ * hands every {@code status} event to a sink — or, made with {@link #fleet}, the fleet stream
+ * {@code GET /api/v1/events} and its {@code cluster-event}s, resumed after the last one received
+ * with {@code Last-Event-ID} (the registry then sends exactly what followed it). A stream that ends, breaks, or stays silent longer
  * than the idle timeout (the server sends a keep-alive comment every 15 s) is reopened with backoff
  * (or the server's {@code retry:}); the sink hears about each drop. Only {@link #close()} stops it.
  */
@@ -26,7 +28,11 @@ public final class StatusStream implements AutoCloseable {
     public sealed interface Signal permits Update, Connected, Dropped {
     }
 
-    /** One {@code status} event's data: {id, name, status, reason, updatedAt, checks, teardown}. */
+    /**
+     * One {@code status} event's data: {id, name, status, reason, updatedAt, lastValidatedAt, checks,
+     * teardown}; on the fleet stream one {@code cluster-event}'s: {id, type, clusterId, cluster, data,
+     * recordedAt, partition, offset}, and {@code cluster} is the event's cluster name.
+     */
     public record Update(String cluster, JsonNode data) implements Signal {
     }
 
@@ -63,8 +69,17 @@ public final class StatusStream implements AutoCloseable {
         this.maxBackoff = maxBackoff;
     }
 
+    /** The fleet stream: every event of the caller's clusters, from now on. */
+    public static StatusStream fleet(RegistryClient client, Consumer<Signal> sink, Duration idleTimeout, Duration maxBackoff) {
+        return new StatusStream(client, null, sink, idleTimeout, maxBackoff);
+    }
+
+    private boolean fleet() {
+        return name == null;
+    }
+
     public StatusStream start() {
-        thread = new Thread(this::run, "byoc-events-" + name);
+        thread = new Thread(this::run, "byoc-events-" + (fleet() ? "fleet" : name));
         thread.setDaemon(true);
         thread.start();
         return this;
@@ -148,7 +163,7 @@ public final class StatusStream implements AutoCloseable {
     private HttpResponse<InputStream> open() throws IOException, InterruptedException, TimeoutException {
         CompletableFuture<HttpResponse<InputStream>> future = CompletableFuture.supplyAsync(() -> {
             try {
-                return client.openEvents(name, lastEventId);
+                return fleet() ? client.openFleetEvents(lastEventId) : client.openEvents(name, lastEventId);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             } catch (InterruptedException e) {
@@ -223,13 +238,13 @@ public final class StatusStream implements AutoCloseable {
     }
 
     private void dispatch(String event, String data) {
-        if (!event.equals("status") && !event.equals("message")) {
+        if (!event.equals(fleet() ? "cluster-event" : "status") && !event.equals("message")) {
             return;
         }
         try {
             JsonNode node = Json.mapper().readTree(data);
             if (node != null && node.isObject()) {
-                sink.accept(new Update(name, node));
+                sink.accept(new Update(fleet() ? node.path("cluster").asText() : name, node));
             }
         } catch (IOException ignored) {
             // not ours to understand; the next event will do

@@ -125,6 +125,7 @@ final class FakeRegistry implements AutoCloseable {
             }
             if (checks != null) {
                 ((ObjectNode) cluster.get("validation")).set("checks", checks);
+                cluster.put("lastValidatedAt", now().toString());
             }
             if (teardown != null) {
                 cluster.set("teardown", teardown);
@@ -193,6 +194,10 @@ final class FakeRegistry implements AutoCloseable {
                     case "DELETE" -> delete(exchange, name, "true".equals(params.get("force")));
                     default -> problem(exchange, 405, "this method is not allowed on this resource", null);
                 }
+            } else if (path.equals("/api/v1/events") && method.equals("GET")) {
+                fleetEvents(exchange, exchange.getRequestHeaders().getFirst("Last-Event-ID"));
+            } else if (parts.size() == 5 && parts.get(4).equals("verify") && method.equals("POST")) {
+                verify(exchange, URLDecoder.decode(parts.get(3), StandardCharsets.UTF_8));
             } else if (parts.size() == 5 && parts.get(4).equals("events") && method.equals("GET")) {
                 events(exchange, URLDecoder.decode(parts.get(3), StandardCharsets.UTF_8));
             } else {
@@ -414,7 +419,91 @@ final class FakeRegistry implements AutoCloseable {
         }
     }
 
+    /** The fleet's log, as the registry's fleet stream serves it: one partition, the index is the offset. */
+    private final List<String> fleetLog = new ArrayList<>();
+    private static final String FLEET = "*";
+
+    /** GET /api/v1/events: from the end, or after Last-Event-ID ("0-<offset>"), then live. */
+    private void fleetEvents(HttpExchange exchange, String lastEventId) throws IOException {
+        Stream stream = new Stream(FLEET, new LinkedBlockingQueue<>());
+        synchronized (fleetLog) {
+            if (lastEventId != null) {
+                int after = Integer.parseInt(lastEventId.substring(lastEventId.indexOf('-') + 1));
+                for (int i = after + 1; i < fleetLog.size(); i++) {
+                    stream.queue().add(fleetLog.get(i));
+                }
+            }
+            streams.add(stream);
+        }
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        try {
+            out.write(": fleet\n\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            while (true) {
+                String next = stream.queue().poll(15, TimeUnit.SECONDS);
+                if (CLOSE.equals(next)) {
+                    break;
+                }
+                out.write((next == null ? ": keep-alive\n\n" : next).getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+        } catch (InterruptedException | IOException e) {
+            // the client went away, or the server stops
+        } finally {
+            streams.remove(stream);
+            exchange.close();
+        }
+    }
+
+    /** POST …/verify: 202, as the registry answers; the tests then drive the report with {@link #setStatus}. */
+    private void verify(HttpExchange exchange, String name) throws IOException {
+        ObjectNode cluster = cluster(name);
+        if (cluster == null) {
+            notFound(exchange, name);
+            return;
+        }
+        send(exchange, 202, Json.write(Map.of("cluster", Json.mapper().readTree(view(cluster)), "verification",
+                Map.of("id", UUID.randomUUID().toString(), "trigger", "user"), "message", "verification requested")));
+    }
+
+    /** Records {@code type} about the cluster in the fleet log and pushes it to the open fleet streams. */
+    void pushFleet(ObjectNode cluster, String type, Map<String, Object> data) {
+        synchronized (fleetLog) {
+            int offset = fleetLog.size();
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("id", UUID.randomUUID().toString());
+            event.put("type", type);
+            event.put("clusterId", cluster.path("id").asText());
+            event.put("cluster", cluster.path("name").asText());
+            event.put("data", data);
+            event.put("recordedAt", now().toString());
+            event.put("partition", 0);
+            event.put("offset", offset);
+            String sse = "event: cluster-event\nid: 0-" + offset + "\ndata: " + Json.write(event) + "\n\n";
+            fleetLog.add(sse);
+            for (Stream stream : streams) {
+                if (stream.clusterId().equals(FLEET)) {
+                    stream.queue().add(sse);
+                }
+            }
+        }
+    }
+
     private void push(ObjectNode cluster) {
+        if (cluster.path("validation").path("checks").size() > 0) {
+            JsonNode checks = cluster.path("validation").path("checks");
+            boolean failed = java.util.stream.StreamSupport.stream(checks.spliterator(), false)
+                    .anyMatch(c -> "fail".equals(c.path("status").asText()));
+            pushFleet(cluster, failed ? "byoc.cluster.validation-failed.v1" : "byoc.cluster.validated.v1",
+                    Map.of("clusterId", cluster.path("id").asText(), "checks", checks));
+        }
+        Map<String, Object> changed = new LinkedHashMap<>();
+        changed.put("clusterId", cluster.path("id").asText());
+        changed.put("to", cluster.path("status").asText());
+        changed.put("reason", cluster.get("reason").isNull() ? null : cluster.get("reason").asText());
+        pushFleet(cluster, "byoc.cluster.status-changed.v1", changed);
         String event = event(cluster);
         for (Stream stream : streams) {
             if (stream.clusterId().equals(cluster.path("id").asText())) {
@@ -431,6 +520,7 @@ final class FakeRegistry implements AutoCloseable {
         data.put("status", cluster.path("status").asText());
         data.put("reason", cluster.get("reason").isNull() ? null : cluster.get("reason").asText());
         data.put("updatedAt", cluster.path("updatedAt").asText());
+        data.put("lastValidatedAt", cluster.hasNonNull("lastValidatedAt") ? cluster.get("lastValidatedAt").asText() : null);
         data.put("checks", cluster.path("validation").path("checks"));
         data.put("teardown", cluster.get("teardown"));
         return "event:status\ndata:" + Json.write(data) + "\n\n";

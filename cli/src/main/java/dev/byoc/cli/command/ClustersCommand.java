@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 @Command(name = "clusters", sortOptions = false,
         description = {"List your clusters: id | name | type | status | created (newest first).",
             "Status colours (on a terminal): queued/pending yellow, running green, failed/terminating/deleted red."},
-        subcommands = {PrerequisitesCommand.class, AwsCommand.class, DescribeCommand.class})
+        subcommands = {PrerequisitesCommand.class, AwsCommand.class, DescribeCommand.class, VerifyCommand.class})
 public class ClustersCommand extends BaseCommand {
     /** What --status takes, in lifecycle order (the order help and completion show). */
     static final List<String> STATUSES = Arrays.stream(ClusterStatus.values()).map(ClusterStatus::wire).toList();

@@ -96,7 +96,8 @@ public class EditClusterCommand extends BaseCommand {
             Editor.discard(kept);
         }
         if (result.changed().isEmpty()) {
-            info("cluster '" + name + "' unchanged");
+            info("cluster '" + name + "' unchanged; to run its access checks again with nothing changed, use "
+                    + "`byoc clusters verify " + name + "`");
             output.format.print(out(), cluster);
             return ExitCodes.OK;
         }

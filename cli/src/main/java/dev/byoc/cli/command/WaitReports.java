@@ -31,8 +31,8 @@ final class WaitReports {
             case FAILED -> {
                 printFinal(command, name, output);
                 List<String> details = new ArrayList<>(Reports.failingChecks(last, command.errStyle()));
-                details.add("fix what the checks say, then `byoc edit cluster " + name + "` to re-validate, or delete it and "
-                        + "register it again; details: `byoc clusters describe " + name + "`");
+                details.add("fix what the checks say, then run `byoc clusters verify " + name + " --wait` (no edit needed); "
+                        + "details: `byoc clusters describe " + name + "`");
                 return command.fail(ExitCodes.FAILED, "cluster '" + name + "' failed after " + elapsed + ": "
                         + (reason == null ? "no reason given" : reason), details);
             }

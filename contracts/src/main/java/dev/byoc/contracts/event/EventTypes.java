@@ -13,6 +13,7 @@ public enum EventTypes {
     REQUESTED("byoc.cluster.requested.v2", ClusterRequested.class, Producers.REGISTRY),
     UPDATED("byoc.cluster.updated.v2", ClusterUpdated.class, Producers.REGISTRY),
     DELETED("byoc.cluster.deleted.v2", ClusterDeleted.class, Producers.REGISTRY),
+    VERIFY_REQUESTED("byoc.cluster.verify-requested.v1", VerifyRequested.class, Producers.REGISTRY),
     // v1: still read (the log keeps them for ever); their spec.externalId is ignored. Never published.
     REQUESTED_V1("byoc.cluster.requested.v1", ClusterRequested.class, Producers.REGISTRY),
     UPDATED_V1("byoc.cluster.updated.v1", ClusterUpdated.class, Producers.REGISTRY),
@@ -33,7 +34,7 @@ public enum EventTypes {
             .collect(Collectors.toMap(EventTypes::type, Function.identity()));
 
     /** The events that travel on {@code byoc.cluster-events}. */
-    public static final List<EventTypes> CLUSTER_EVENTS = List.of(REQUESTED, UPDATED, DELETED, REQUESTED_V1,
+    public static final List<EventTypes> CLUSTER_EVENTS = List.of(REQUESTED, UPDATED, DELETED, VERIFY_REQUESTED, REQUESTED_V1,
             UPDATED_V1, DELETED_V1, VALIDATION_STARTED,
             VALIDATED, VALIDATION_FAILED, TEARDOWN_COMPLETED, HEALTH_OBSERVED, TIMED_OUT, STATUS_CHANGED, COMMAND_REJECTED);
 

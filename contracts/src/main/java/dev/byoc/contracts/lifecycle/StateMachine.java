@@ -19,6 +19,7 @@ import dev.byoc.contracts.event.TimedOut;
 import dev.byoc.contracts.event.Validated;
 import dev.byoc.contracts.event.ValidationFailed;
 import dev.byoc.contracts.event.ValidationStarted;
+import dev.byoc.contracts.event.VerifyRequested;
 
 /**
  * The cluster lifecycle of DESIGN §4 as one pure function {@code (state, event) -> state}.
@@ -88,6 +89,10 @@ public final class StateMachine {
         }
         if (event instanceof ClusterUpdated) {
             return Transition.of(state, state.withValidated(false));
+        }
+        if (event instanceof VerifyRequested) {
+            // a request, not a fact: the validation it asks for moves the status (validation-started, then the report)
+            return Transition.of(state, state);
         }
         if (event instanceof ValidationStarted) {
             return switch (status) {

@@ -8,6 +8,7 @@ import dev.byoc.contracts.event.ClusterDeleted;
 import dev.byoc.contracts.event.ClusterRequested;
 import dev.byoc.contracts.event.ClusterSpec;
 import dev.byoc.contracts.event.ClusterUpdated;
+import dev.byoc.contracts.event.VerifyRequested;
 import dev.byoc.contracts.event.CommandRejected;
 import dev.byoc.contracts.event.DeleteCommand;
 import dev.byoc.contracts.event.EventData;
@@ -47,17 +48,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 class StateMachineTests {
 
     private static final String TABLE = """
-            state               | requested    | updated           | deleted     | force-deleted | validation-started | validated     | validation-failed | teardown-completed | healthy           | unhealthy         | timed-out                   | status-changed          | command-rejected
-            none                | queued       | none!             | none!       | none!         | none!              | none!         | none!             | none!              | none!             | none!             | none!                       | none!                   | none!
-            queued              | queued!      | queued            | terminating | deleted       | pending            | pending       | failed/validation | queued!            | queued            | queued            | queued                      | queued                  | queued
-            pending(validating) | pending!     | pending           | terminating | deleted       | pending            | pending       | failed/validation | pending!           | pending           | pending           | failed/provisioning_timeout | pending                 | pending
-            pending(validated)  | pending!     | pending           | terminating | deleted       | pending            | pending       | failed/validation | pending!           | running           | failed/health     | failed/provisioning_timeout | pending                 | pending
-            running             | running!     | running           | terminating | deleted       | running            | running       | failed/validation | running!           | running           | running           | running                     | running                 | running
-            failed(validation)  | failed!      | failed/validation | terminating | deleted       | pending            | pending       | failed/validation | failed!            | failed/validation | failed/validation | failed/validation           | failed/validation       | failed/validation
-            failed(health)      | failed!      | failed/health     | terminating | deleted       | failed/health      | failed/health | failed/validation | failed!            | failed/health     | failed/health     | failed/health               | failed/health           | failed/health
-            terminating         | terminating! | terminating!      | terminating | deleted       | terminating!       | terminating!  | terminating!      | deleted            | terminating!      | terminating!      | terminating                 | terminating             | terminating
-            failed(teardown)    | failed!      | failed!           | terminating | deleted       | failed!            | failed!       | failed!           | deleted            | failed!           | failed!           | failed/teardown_timeout     | failed/teardown_timeout | failed/teardown_timeout
-            deleted             | deleted!     | deleted!          | deleted!    | deleted!      | deleted!           | deleted!      | deleted!          | deleted!           | deleted!          | deleted!          | deleted!                    | deleted                 | deleted
+            state               | requested    | updated           | verify-requested  | deleted     | force-deleted | validation-started | validated     | validation-failed | teardown-completed | healthy           | unhealthy         | timed-out                   | status-changed          | command-rejected
+            none                | queued       | none!             | none!             | none!       | none!         | none!              | none!         | none!             | none!              | none!             | none!             | none!                       | none!                   | none!
+            queued              | queued!      | queued            | queued            | terminating | deleted       | pending            | pending       | failed/validation | queued!            | queued            | queued            | queued                      | queued                  | queued
+            pending(validating) | pending!     | pending           | pending           | terminating | deleted       | pending            | pending       | failed/validation | pending!           | pending           | pending           | failed/provisioning_timeout | pending                 | pending
+            pending(validated)  | pending!     | pending           | pending           | terminating | deleted       | pending            | pending       | failed/validation | pending!           | running           | failed/health     | failed/provisioning_timeout | pending                 | pending
+            running             | running!     | running           | running           | terminating | deleted       | running            | running       | failed/validation | running!           | running           | running           | running                     | running                 | running
+            failed(validation)  | failed!      | failed/validation | failed/validation | terminating | deleted       | pending            | pending       | failed/validation | failed!            | failed/validation | failed/validation | failed/validation           | failed/validation       | failed/validation
+            failed(health)      | failed!      | failed/health     | failed/health     | terminating | deleted       | failed/health      | failed/health | failed/validation | failed!            | failed/health     | failed/health     | failed/health               | failed/health           | failed/health
+            terminating         | terminating! | terminating!      | terminating!      | terminating | deleted       | terminating!       | terminating!  | terminating!      | deleted            | terminating!      | terminating!      | terminating                 | terminating             | terminating
+            failed(teardown)    | failed!      | failed!           | failed!           | terminating | deleted       | failed!            | failed!       | failed!           | deleted            | failed!           | failed!           | failed/teardown_timeout     | failed/teardown_timeout | failed/teardown_timeout
+            deleted             | deleted!     | deleted!          | deleted!          | deleted!    | deleted!      | deleted!           | deleted!      | deleted!          | deleted!           | deleted!          | deleted!          | deleted!                    | deleted                 | deleted
             """;
 
     private static final UUID ID = UUID.fromString("3f9a6c2e-8d41-4b7a-a5e3-1c2d4e6f8a90");
@@ -69,6 +70,8 @@ class StateMachineTests {
     static final ClusterRequested REQUESTED = new ClusterRequested(ID, "demo-01", "alice", SPEC, T);
     static final ClusterUpdated UPDATED = new ClusterUpdated(ID, "demo-01", "alice", SPEC, List.of("instanceTypes"), T);
     static final ClusterDeleted DELETED = new ClusterDeleted(ID, "demo-01", "alice", SPEC, false, T);
+    static final VerifyRequested VERIFY_REQUESTED = new VerifyRequested(ID, "demo-01", "alice", SPEC,
+            VerifyRequested.Trigger.USER, T);
     static final ClusterDeleted FORCE_DELETED = new ClusterDeleted(ID, "demo-01", "alice", SPEC, true, T);
     static final ValidationStarted VALIDATION_STARTED = new ValidationStarted(ID, "cause", T);
     static final Validated VALIDATED = new Validated(ID, "cause", List.of(Check.pass("assume-role", "ok")), T);
@@ -146,6 +149,7 @@ class StateMachineTests {
     static {
         EVENTS.put("requested", REQUESTED);
         EVENTS.put("updated", UPDATED);
+        EVENTS.put("verify-requested", VERIFY_REQUESTED);
         EVENTS.put("deleted", DELETED);
         EVENTS.put("force-deleted", FORCE_DELETED);
         EVENTS.put("validation-started", VALIDATION_STARTED);
@@ -357,6 +361,24 @@ class StateMachineTests {
         assertThat(state.status()).isEqualTo(ClusterStatus.PENDING);
         state = reach(REQUESTED, VALIDATION_STARTED, VALIDATION_FAILED, UPDATED, VALIDATION_STARTED, VALIDATED, HEALTHY);
         assertThat(state.status()).isEqualTo(ClusterStatus.RUNNING);
+    }
+
+    @Test
+    void aVerifyRevalidatesAFailedClusterWithoutAnEditAndAFailingOneFailsARunningCluster() {
+        ClusterState back = reach(REQUESTED, VALIDATION_STARTED, VALIDATION_FAILED, VERIFY_REQUESTED, VALIDATION_STARTED);
+        assertThat(back.status()).isEqualTo(ClusterStatus.PENDING);
+        assertThat(back.reasonCode()).isEqualTo(ReasonCode.REVALIDATING);
+        back = reach(REQUESTED, VALIDATION_STARTED, VALIDATION_FAILED, VERIFY_REQUESTED, VALIDATION_STARTED, VALIDATED, HEALTHY);
+        assertThat(back.status()).isEqualTo(ClusterStatus.RUNNING);
+        // drift: a running cluster re-verified on schedule whose trust policy opened since
+        ClusterState drifted = reach(REQUESTED, VALIDATION_STARTED, VALIDATED, HEALTHY, VERIFY_REQUESTED, VALIDATION_STARTED,
+                VALIDATION_FAILED);
+        assertThat(drifted.status()).isEqualTo(ClusterStatus.FAILED);
+        assertThat(drifted.failureCause()).isEqualTo(FailureCause.VALIDATION);
+        // and a running cluster whose checks still pass stays running, still judged by its health
+        ClusterState still = reach(REQUESTED, VALIDATION_STARTED, VALIDATED, HEALTHY, VERIFY_REQUESTED, VALIDATION_STARTED, VALIDATED);
+        assertThat(still.status()).isEqualTo(ClusterStatus.RUNNING);
+        assertThat(still.validated()).isTrue();
     }
 
     @Test

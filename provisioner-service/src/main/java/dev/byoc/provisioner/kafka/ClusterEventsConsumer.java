@@ -14,6 +14,7 @@ import dev.byoc.contracts.event.TeardownCompleted;
 import dev.byoc.contracts.event.Validated;
 import dev.byoc.contracts.event.ValidationFailed;
 import dev.byoc.contracts.event.ValidationStarted;
+import dev.byoc.contracts.event.VerifyRequested;
 import dev.byoc.provisioner.config.ProvisionerConfig;
 import dev.byoc.provisioner.teardown.Teardown;
 import dev.byoc.support.CrashPoint;
@@ -43,7 +44,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * requested/updated → validate; deleted → teardown (both versions of each: a legacy {@code .v1}
+ * requested/updated/verify-requested → validate; deleted → teardown (both versions of each: a legacy {@code .v1}
  * event maps to the same record, and its spec's externalId is never read). The role is always
  * assumed with the external ID issued to the event's {@code owner}.
  *
@@ -133,11 +134,16 @@ public class ClusterEventsConsumer {
     private Work work(IncomingEvent.Accepted accepted) {
         if (accepted.data() instanceof ClusterRequested requested) {
             return new Work(requested.clusterId(), started -> validate(started, accepted.id(), requested.clusterId(), requested.owner(),
-                    requested.spec()));
+                    requested.name(), requested.spec()));
         }
         if (accepted.data() instanceof ClusterUpdated updated) {
             return new Work(updated.clusterId(), started -> validate(started, accepted.id(), updated.clusterId(), updated.owner(),
-                    updated.spec()));
+                    updated.name(), updated.spec()));
+        }
+        if (accepted.data() instanceof VerifyRequested verify) {
+            // the same checks with the same spec: a verify is an update that changed nothing
+            return new Work(verify.clusterId(), started -> validate(started, accepted.id(), verify.clusterId(), verify.owner(),
+                    verify.name(), verify.spec()));
         }
         if (accepted.data() instanceof ClusterDeleted deleted && !deleted.force()) {
             return new Work(deleted.clusterId(), started -> tearDown(accepted.id(), deleted));
@@ -193,13 +199,13 @@ public class ClusterEventsConsumer {
     }
 
     private void validate(java.util.concurrent.atomic.AtomicBoolean started, String causeId, UUID clusterId, String owner,
-            ClusterSpec spec) throws InterruptedException {
+            String name, ClusterSpec spec) throws InterruptedException {
         Timer.Sample timer = Timer.start(metrics);
         if (!started.get()) {
             publish(causeId, clusterId, new ValidationStarted(clusterId, causeId, Instant.now()));
             started.set(true);
         }
-        AccessValidator.Report report = validator.validate(clusterId, owner, spec);
+        AccessValidator.Report report = validator.validate(clusterId, owner, spec).named(name);
         if (queue.closing()) {
             throw new InterruptedException("shutting down");
         }

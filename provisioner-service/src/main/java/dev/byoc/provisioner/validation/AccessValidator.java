@@ -49,17 +49,31 @@ public class AccessValidator {
         return PREFIX + clusterId + "/";
     }
 
+    /** Stands for the cluster's name in a remediation until {@link Report#named} fills it in. */
+    static final String CLUSTER = "{cluster}";
+
     /** Where to get the issued ID and the trust policy; said wherever the user has to put it in a trust policy. */
     static final String PREREQUISITES = "`byoc clusters prerequisites` prints your issued external ID and the exact trust policy";
 
     /** The remediation of an open trust policy, for validation and teardown alike. */
     public static String openTrustRemediation(String roleArn) {
         return "add the condition " + EXTERNAL_ID_CONDITION + " to the trust policy of " + roleArn
-                + " (the Terraform module does this; " + PREREQUISITES + "); then edit the cluster to re-validate";
+                + " (the Terraform module does this; " + PREREQUISITES + "); then run `byoc clusters verify {cluster}`";
     }
 
     /** The checks, and whether a quotas {@code warn} is only about the legacy quota (strict mode does not promote it). */
     public record Report(List<Check> checks, boolean quotaWarnIsLegacyOnly) {
+        /**
+         * The report as its cluster's owner reads it: the checks know the spec, not the name the
+         * owner gave the cluster, so their remediations say {@value #CLUSTER} where the command to
+         * run again names it.
+         */
+        public Report named(String cluster) {
+            return new Report(checks.stream().map(c -> c.remediation() == null || !c.remediation().contains(CLUSTER) ? c
+                    : new Check(c.id(), c.status(), c.message(), c.remediation().replace(CLUSTER, cluster))).toList(),
+                    quotaWarnIsLegacyOnly);
+        }
+
         /** The checks that make the validation fail: every {@code fail}, and with {@code strict} every {@code warn}. */
         public List<Check> blocking(boolean strict) {
             return checks.stream().filter(c -> c.status() == Check.Status.fail || strict && c.status() == Check.Status.warn
@@ -131,7 +145,7 @@ public class AccessValidator {
             rethrowInterrupted(e);
             LOG.errorf(e, "check %s failed unexpectedly", check.id());
             return Check.fail(check.id(), INTERNAL_ERROR + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(),
-                    "edit the cluster to re-validate; contact the platform operators if this persists");
+                    "run `byoc clusters verify {cluster}` again; contact the platform operators if this persists");
         }
     }
 

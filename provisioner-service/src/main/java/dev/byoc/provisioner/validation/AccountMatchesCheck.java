@@ -41,11 +41,11 @@ public class AccountMatchesCheck implements AccessCheck {
         } catch (AwsServiceException e) {
             PlatformFault.throwIfPlatforms(e, "sts:GetCallerIdentity");
             return Check.fail(ACCOUNT_MATCHES, "sts:GetCallerIdentity with the assumed role failed: " + RoleSession.describe(e),
-                    "edit the cluster to re-validate; contact the platform operators if this persists");
+                    "run `byoc clusters verify {cluster}` again; contact the platform operators if this persists");
         } catch (SdkClientException e) {
             ValidationInterrupted.throwIfAborted(e);
             PlatformFault.throwIfPlatforms(e, "sts:GetCallerIdentity");
-            return Check.fail(ACCOUNT_MATCHES, aws.clientFailure(e, "sts:GetCallerIdentity"), "edit the cluster to re-validate");
+            return Check.fail(ACCOUNT_MATCHES, aws.clientFailure(e, "sts:GetCallerIdentity"), "run `byoc clusters verify {cluster}` again");
         }
     }
 }

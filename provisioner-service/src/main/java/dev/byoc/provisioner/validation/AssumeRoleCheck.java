@@ -83,7 +83,7 @@ public class AssumeRoleCheck implements AccessCheck {
             PlatformFault.throwIfPlatforms(e, "sts:AssumeRole");
             return new Assumed(Check.fail(ASSUME_ROLE, aws.clientFailure(e, "sts:AssumeRole") + " on " + spec.roleArn(),
                     "this is on the platform side or the network: check that STS in " + spec.region()
-                            + " is reachable, then edit the cluster to re-validate"), null, false);
+                            + " is reachable, then run `byoc clusters verify {cluster}`"), null, false);
         }
     }
 
@@ -95,12 +95,12 @@ public class AssumeRoleCheck implements AccessCheck {
         String unknown = "could not make sure " + spec.roleArn() + " is outside the platform's own AWS account, so it was "
                 + "not assumed: sts:GetCallerIdentity with the platform's credentials failed: ";
         String remediation = "this is a platform problem, not a problem with your role: contact the platform operators; "
-                + "edit the cluster to re-validate once they fixed it";
+                + "run `byoc clusters verify {cluster}` once they fixed it";
         try {
             return platformIdentity.refusal(platform, spec.roleArn()).map(refusal -> Check.fail(ASSUME_ROLE,
                     refusal + " (the platform never assumes a role in its own account: it would act there with "
                             + "the platform's own privileges; the role was not assumed)",
-                    "register the role the Terraform module created in your own AWS account, then edit the cluster to re-validate"));
+                    "register the role the Terraform module created in your own AWS account, then run `byoc clusters verify {cluster}`"));
         } catch (AwsServiceException e) {
             PlatformFault.throwIfPlatforms(e, "sts:GetCallerIdentity (platform)");
             return Optional.of(Check.fail(ASSUME_ROLE, unknown + RoleSession.describe(e), remediation));
@@ -121,11 +121,11 @@ public class AssumeRoleCheck implements AccessCheck {
             case "AccessDenied" -> Check.fail(ASSUME_ROLE, message, "make the trust policy of " + spec.roleArn()
                     + " allow sts:AssumeRole for the platform principal " + platformIdentity.principal(platform)
                     + " with the condition " + EXTERNAL_ID_CONDITION + " (yours ends " + masked + "; " + PREREQUISITES
-                    + "); check that role_arn is exactly what the Terraform module printed; then edit the cluster to re-validate");
+                    + "); check that role_arn is exactly what the Terraform module printed; then run `byoc clusters verify {cluster}`");
             case "RegionDisabledException" -> Check.fail(ASSUME_ROLE, message, "activate STS in " + spec.region()
                     + " for your account (IAM console → Account settings → Security Token Service (STS) endpoints)");
             default -> Check.fail(ASSUME_ROLE, message, "check role_arn matches the Terraform output and the trust policy "
-                    + "requires your issued external ID (" + PREREQUISITES + "), then edit the cluster to re-validate");
+                    + "requires your issued external ID (" + PREREQUISITES + "), then run `byoc clusters verify {cluster}`");
         };
     }
 

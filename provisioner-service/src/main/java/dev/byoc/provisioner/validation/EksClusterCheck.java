@@ -48,8 +48,8 @@ public class EksClusterCheck implements AccessCheck {
                         + "; the cluster becomes running once EKS reports it ACTIVE");
                 default -> Check.fail(EKS_CLUSTER, where + " is " + status,
                         "FAILED".equals(status) ? "look at the cluster's health issues in the EKS console, fix or recreate it "
-                                + "(terraform apply), then edit the cluster to re-validate"
-                                : "wait for EKS to finish, or recreate the cluster (terraform apply), then edit the cluster to re-validate");
+                                + "(terraform apply), then run `byoc clusters verify {cluster}`"
+                                : "wait for EKS to finish, or recreate the cluster (terraform apply), then run `byoc clusters verify {cluster}`");
             };
         } catch (ResourceNotFoundException e) {
             return Check.fail(EKS_CLUSTER, "no " + where + " (eks:DescribeCluster answered ResourceNotFoundException)",
@@ -63,7 +63,7 @@ public class EksClusterCheck implements AccessCheck {
             ValidationInterrupted.throwIfAborted(e);
             PlatformFault.throwIfPlatforms(e, "eks:DescribeCluster");
             return Check.fail(EKS_CLUSTER, aws.clientFailure(e, "eks:DescribeCluster") + " on " + where,
-                    "edit the cluster to re-validate; contact the platform operators if this persists");
+                    "run `byoc clusters verify {cluster}` again; contact the platform operators if this persists");
         }
     }
 }

@@ -51,7 +51,7 @@ public class ExternalIdEnforcedCheck implements AccessCheck {
             ValidationInterrupted.throwIfAborted(e);
             PlatformFault.throwIfPlatforms(e, "sts:AssumeRole (trust probe)");
             return Check.warn(EXTERNAL_ID_ENFORCED, "could not confirm the external ID is enforced: "
-                    + aws.clientFailure(e, "sts:AssumeRole"), "edit the cluster to re-validate");
+                    + aws.clientFailure(e, "sts:AssumeRole"), "run `byoc clusters verify {cluster}` again");
         }
     }
 }

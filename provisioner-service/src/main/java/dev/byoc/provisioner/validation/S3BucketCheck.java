@@ -99,7 +99,7 @@ public class S3BucketCheck implements AccessCheck {
             ValidationInterrupted.throwIfAborted(e);
             PlatformFault.throwIfPlatforms(e, api);
             return Check.fail(S3_BUCKET, aws.clientFailure(e, api) + " (bucket " + bucket + ")",
-                    "edit the cluster to re-validate; contact the platform operators if this persists");
+                    "run `byoc clusters verify {cluster}` again; contact the platform operators if this persists");
         }
     }
 }

@@ -24,6 +24,7 @@ import org.hibernate.reactive.mutiny.Mutiny;
 public class ClusterChanges {
     static final String CLUSTER_CHANNEL = "byoc_cluster_changed";
     static final String KEY_CHANNEL = "byoc_key_revoked";
+    static final String HISTORY_CHANNEL = "byoc_history_appended";
 
     /** What one open stream wants to hear about. */
     public interface Listener {
@@ -36,12 +37,31 @@ public class ClusterChanges {
     }
 
     private final Map<UUID, Set<Watch>> byCluster = new ConcurrentHashMap<>();
+    private final Set<Watch> fleet = ConcurrentHashMap.newKeySet();
     private final Set<Watch> all = ConcurrentHashMap.newKeySet();
 
     ClusterChanges(Notifications notifications) {
         notifications.listen(CLUSTER_CHANNEL, this::changed, () -> all.forEach(w -> w.listener().changed())); // catch up
         notifications.listen(KEY_CHANNEL, this::revoked, () -> {
         });
+        notifications.listen(HISTORY_CHANNEL, payload -> fleet.forEach(w -> w.listener().changed()),
+                () -> fleet.forEach(w -> w.listener().changed()));
+    }
+
+    /** Registers a fleet stream, woken whenever events were recorded in any cluster's history; close the handle when it ends. */
+    public AutoCloseable watchFleet(String keyHash, Listener listener) {
+        Watch watch = new Watch(null, keyHash, listener);
+        fleet.add(watch);
+        all.add(watch);
+        return () -> {
+            all.remove(watch);
+            fleet.remove(watch);
+        };
+    }
+
+    /** In the transaction that recorded history: every replica's fleet streams read on when it commits. */
+    public static Uni<Void> notifyHistoryAppended(Mutiny.Session session) {
+        return Sql.rows(session, "select pg_notify('" + HISTORY_CHANNEL + "', '')", Map.of()).replaceWithVoid();
     }
 
     /** Registers a stream; close the returned handle when it ends. */

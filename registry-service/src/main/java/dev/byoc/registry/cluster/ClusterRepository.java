@@ -68,7 +68,7 @@ public class ClusterRepository implements PanacheRepositoryBase<Cluster, UUID> {
                    v.checks::text, v.teardown::text, c.released_at is not null,
                    case when %4$s then case when c.force_deleted then '%8$s' else '%9$s' end
                         else coalesce(v.reason_code, case when v.status is null then '%10$s' end) end as reason_code,
-                   c.version
+                   c.version, v.last_validated_at
               from clusters c left join cluster_view v on v.cluster_id = c.id
                    and v.version = (select live_version from projections where name = 'cluster-view')
             """.formatted(FORCE_DELETED, ClusterStatus.DELETED.wire(), ClusterStatus.TERMINATING.wire(),
@@ -82,18 +82,21 @@ public class ClusterRepository implements PanacheRepositoryBase<Cluster, UUID> {
      * what keeps it as fast as plain JDBC was. A name taken by the owner's live cluster fails the
      * statement as a unique violation, and writes neither row.
      */
-    public Uni<Void> insert(UUID id, String name, String owner, ClusterSpec spec, Instant now, OutboxEntry event,
-            Idempotency idempotency) {
+    public Uni<Void> insert(UUID id, String name, String owner, ClusterSpec spec, Instant now, Instant nextVerifyAt,
+            OutboxEntry event, Idempotency idempotency) {
         Map<String, Object> parameters = new HashMap<>(Map.of("id", Sql.uuid(id), "name", name, "owner", owner,
                 "spec", Json.write(spec), "now", Sql.timestamp(now), "eventId", Sql.uuid(event.eventId),
                 "type", event.type, "payload", event.payload));
+        parameters.put("nextVerify", Sql.timestamp(nextVerifyAt));
         parameters.put("key", idempotency == null ? null : idempotency.key());
         parameters.put("digest", idempotency == null ? null : idempotency.digest());
         return getSession().chain(session -> Sql.execute(session, """
                 with cluster as (
-                    insert into clusters (id, name, owner, spec, created_at, updated_at, idempotency_key, request_digest)
+                    insert into clusters (id, name, owner, spec, created_at, updated_at, next_verify_at, idempotency_key,
+                                          request_digest)
                     values (cast(cast(:id as text) as uuid), :name, :owner, cast(cast(:spec as text) as jsonb),
                             cast(cast(:now as text) as timestamptz), cast(cast(:now as text) as timestamptz),
+                            cast(cast(:nextVerify as text) as timestamptz),
                             cast(:key as text), cast(:digest as text)))
                 insert into outbox (event_id, cluster_id, type, payload)
                 values (cast(cast(:eventId as text) as uuid), cast(cast(:id as text) as uuid), :type, :payload)""",
@@ -221,7 +224,7 @@ public class ClusterRepository implements PanacheRepositoryBase<Cluster, UUID> {
                 .map(rows -> rows.stream().map(r -> new ClusterRow(Sql.uuidOf(r[0]), Sql.text(r[1]), Sql.text(r[2]),
                         Json.read(Sql.text(r[3]), ClusterSpec.class), Sql.text(r[6]), Sql.text(r[7]), Sql.text(r[11]),
                         tree(Sql.text(r[8])), tree(Sql.text(r[9])), Sql.instant(r[4]), Sql.instant(r[5]),
-                        Boolean.TRUE.equals(r[10]), Sql.bigint(r[12]))).toList());
+                        Boolean.TRUE.equals(r[10]), Sql.bigint(r[12]), Sql.instant(r[13]))).toList());
     }
 
     private static com.fasterxml.jackson.databind.JsonNode tree(String json) {

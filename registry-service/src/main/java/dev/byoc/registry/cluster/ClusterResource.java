@@ -151,6 +151,25 @@ public class ClusterResource {
                 .map(row -> ClusterRepresentation.of(row, hint));
     }
 
+    /**
+     * Runs the access checks again with nothing changed (202): the report arrives on the cluster
+     * like any other ({@code lastValidatedAt} moves; follow it with the stream or GET).
+     */
+    @POST
+    @Path("{name}/verify")
+    public Uni<Response> verify(@PathParam("name") String name) {
+        String hint = externalIdHint();
+        String eventId = EventIds.random();
+        return service.verify(user.username(), name, eventId).map(row -> {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("cluster", ClusterRepresentation.of(row, hint));
+            body.put("verification", Map.of("id", eventId, "trigger", "user"));
+            body.put("message", "verification requested; the platform runs every access check again and reports on the "
+                    + "cluster (lastValidatedAt moves when the report is in)");
+            return Response.accepted(body).build();
+        });
+    }
+
     @DELETE
     @Path("{name}")
     public Uni<Response> delete(@PathParam("name") String name, @QueryParam("force") @DefaultValue("false") boolean force) {

@@ -10,7 +10,8 @@ import java.util.UUID;
  * is the write model's optimistic version, which a write made from this read must still find.
  */
 public record ClusterRow(UUID id, String name, String owner, ClusterSpec spec, String status, String reason, String reasonCode,
-        JsonNode checks, JsonNode teardown, Instant createdAt, Instant updatedAt, boolean released, long version) {
+        JsonNode checks, JsonNode teardown, Instant createdAt, Instant updatedAt, boolean released, long version,
+        Instant lastValidatedAt) {
 
     /** {@code status} is the wire name the API shows; compared here, typed. */
     public boolean is(dev.byoc.contracts.lifecycle.ClusterStatus expected) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.byoc.contracts.event.ClusterDeleted;
 import dev.byoc.contracts.event.ClusterRequested;
 import dev.byoc.contracts.event.ClusterUpdated;
+import dev.byoc.contracts.event.VerifyRequested;
 import dev.byoc.contracts.lifecycle.ClusterStatus;
 import dev.byoc.contracts.lifecycle.ReasonCode;
 import dev.byoc.contracts.spec.ClusterEdit;
@@ -33,8 +34,10 @@ public class ClusterService {
     private final ClusterRepository clusters;
     private final Outbox outbox;
     private final Tenants tenants;
+    private final dev.byoc.registry.drift.DriftClock driftClock;
 
-    ClusterService(ClusterRepository clusters, Outbox outbox, Tenants tenants) {
+    ClusterService(ClusterRepository clusters, Outbox outbox, Tenants tenants, dev.byoc.registry.drift.DriftClock driftClock) {
+        this.driftClock = driftClock;
         this.clusters = clusters;
         this.outbox = outbox;
         this.tenants = tenants;
@@ -122,12 +125,12 @@ public class ClusterService {
         var requested = Outbox.entry(eventId, id, new ClusterRequested(id, request.name(), owner, request.spec(), now));
         // one statement, atomic on its own: in the caller's transaction when there is one (a command)
         return outbox.relayAfter(Transactions.inSession(session -> clusters.insert(id, request.name(), owner, request.spec(), now,
-                        requested, idempotency)
+                        driftClock.next(now), requested, idempotency)
                 .onFailure(failure -> idempotency == null && DatabaseFaults.isUniqueViolation(failure))
                 .transform(taken -> nameTaken(request.name()))
                 .replaceWith(new ClusterRow(id, request.name(), owner, request.spec(), ClusterStatus.QUEUED.wire(), null,
                         ReasonCode.REQUESTED.wire(), null, null, now, now,
-                        false, 0))));
+                        false, 0, null))));
     }
 
     /**
@@ -155,6 +158,24 @@ public class ClusterService {
                             edit.changed(), now)))
                     .chain(() -> ClusterChanges.notifyChanged(session, cluster.id()))
                     .chain(() -> clusters.byId(cluster.id())).map(Optional::orElseThrow);
+        })));
+    }
+
+    /**
+     * Asks for the cluster's access to be checked again with its current spec: publishes
+     * {@code verify-requested} (the provisioner answers it like an edit) and changes nothing else,
+     * so a cluster that failed on a trust policy since fixed gets back to running without an edit.
+     * Refused (409) once deletion began: there is nothing left to verify.
+     */
+    public Uni<ClusterRow> verify(String owner, String name, String eventId) {
+        return outbox.relayAfter(Transactions.inTransaction(session -> live(owner, name).chain(cluster -> {
+            if (cluster.is(ClusterStatus.TERMINATING) || cluster.is(ClusterStatus.DELETED)) {
+                throw ProblemException.conflict("cluster '" + name + "' is " + cluster.status()
+                        + "; there is nothing to verify once deletion began");
+            }
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            return outbox.add(eventId, cluster.id(), new VerifyRequested(cluster.id(), name, owner, cluster.spec(),
+                    VerifyRequested.Trigger.USER, now)).replaceWith(cluster);
         })));
     }
 

@@ -223,6 +223,7 @@ public class ClusterStreamResource {
                 data.put("status", row.status());
                 data.put("reason", row.reason());
                 data.put("updatedAt", row.updatedAt().toString());
+                data.put("lastValidatedAt", row.lastValidatedAt() == null ? null : row.lastValidatedAt().toString());
                 data.put("checks", row.checks());
                 data.put("teardown", row.teardown());
                 return data;

@@ -22,6 +22,7 @@ import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
  * The cluster view: status and reason as the monitor announced them, the last validation report
+ * (each check with the time it last changed status, {@link CheckHistory}) and when it completed,
  * and the teardown report, per cluster. Times come from the events, so a rebuild reproduces
  * every column.
  */
@@ -40,7 +41,7 @@ public final class ClusterView implements Projection<ClusterViewRow> {
             return current != null ? current
                     : new ClusterViewRow(event.key(), requested.name(), requested.owner(), ClusterStatus.QUEUED.wire(), null,
                             ReasonCode.REQUESTED.wire(), null, null,
-                            event.id(), event.partition(), event.offset(), requested.requestedAt());
+                            event.id(), event.partition(), event.offset(), requested.requestedAt(), null);
         }
         if (current == null) {
             return null; // nothing to show for a cluster the registry never saw requested
@@ -51,10 +52,12 @@ public final class ClusterView implements Projection<ClusterViewRow> {
                     changed.reasonCode() == null ? null : changed.reasonCode().wire(), changed.observedAt());
         }
         if (data instanceof Validated validated) {
-            return row.withChecks(Json.write(validated.checks()), validated.completedAt());
+            return row.withChecks(CheckHistory.since(current.checks(), validated.checks(), validated.completedAt()),
+                    validated.completedAt());
         }
         if (data instanceof ValidationFailed failed) {
-            return row.withChecks(Json.write(failed.checks()), failed.completedAt());
+            return row.withChecks(CheckHistory.since(current.checks(), failed.checks(), failed.completedAt()),
+                    failed.completedAt());
         }
         if (data instanceof TeardownCompleted teardown) {
             return row.withTeardown(Json.write(teardown), teardown.completedAt());
@@ -65,7 +68,7 @@ public final class ClusterView implements Projection<ClusterViewRow> {
     @Override
     public Uni<Map<UUID, ClusterViewRow>> load(Mutiny.Session session, int version, Set<UUID> keys) {
         return Sql.rows(session, "select cast(cluster_id as text), name, owner, status, reason, reason_code, checks::text, "
-                + "teardown::text, last_event_id::text, last_partition, last_offset, updated_at from cluster_view "
+                + "teardown::text, last_event_id::text, last_partition, last_offset, updated_at, last_validated_at from cluster_view "
                 + "where version = :version and cluster_id = any(cast(:keys as uuid[])) for update", Map.of("version", version, "keys", keys.toArray(UUID[]::new)))
                 .map(rows -> {
                     Map<UUID, ClusterViewRow> loaded = new HashMap<>();
@@ -73,7 +76,7 @@ public final class ClusterView implements Projection<ClusterViewRow> {
                         UUID id = Sql.uuidOf(r[0]);
                         loaded.put(id, new ClusterViewRow(id, Sql.text(r[1]), Sql.text(r[2]), Sql.text(r[3]),
                                 Sql.text(r[4]), Sql.text(r[5]), Sql.text(r[6]), Sql.text(r[7]), Sql.text(r[8]),
-                                Sql.integer(r[9]), Sql.bigint(r[10]), Sql.instant(r[11])));
+                                Sql.integer(r[9]), Sql.bigint(r[10]), Sql.instant(r[11]), Sql.instant(r[12])));
                     }
                     return loaded;
                 });
@@ -83,19 +86,20 @@ public final class ClusterView implements Projection<ClusterViewRow> {
             new Sql.Column("name", "text"), new Sql.Column("owner", "text"), new Sql.Column("status", "text"),
             new Sql.Column("reason", "text"), new Sql.Column("reason_code", "text"), new Sql.Column("checks", "jsonb"), new Sql.Column("teardown", "jsonb"),
             new Sql.Column("last_event_id", "uuid"), new Sql.Column("last_partition", "int"),
-            new Sql.Column("last_offset", "bigint"), new Sql.Column("updated_at", "timestamptz"));
+            new Sql.Column("last_offset", "bigint"), new Sql.Column("updated_at", "timestamptz"),
+            new Sql.Column("last_validated_at", "timestamptz"));
 
     @Override
     public Uni<Void> store(Mutiny.Session session, int version, Map<UUID, ClusterViewRow> rows) {
         List<Object[]> values = rows.values().stream().map(row -> new Object[] {Sql.uuid(row.clusterId()), row.name(),
                 row.owner(), row.status(), row.reason(), row.reasonCode(), row.checks(), row.teardown(), row.lastEventId(),
-                row.lastPartition(), row.lastOffset(), Sql.timestamp(row.updatedAt())}).toList();
+                row.lastPartition(), row.lastOffset(), Sql.timestamp(row.updatedAt()), Sql.timestamp(row.lastValidatedAt())}).toList();
         return Sql.insertColumns(session, "cluster_view", Map.of("version", version), STORED, values, """
                 on conflict (version, cluster_id) do update set status = excluded.status, reason = excluded.reason,
                     reason_code = excluded.reason_code,
                     checks = excluded.checks, teardown = excluded.teardown, last_event_id = excluded.last_event_id,
                     last_partition = excluded.last_partition, last_offset = excluded.last_offset,
-                    updated_at = excluded.updated_at""").replaceWithVoid();
+                    updated_at = excluded.updated_at, last_validated_at = excluded.last_validated_at""").replaceWithVoid();
     }
 
     @Override

@@ -35,6 +35,10 @@ public class ClusterViewProjector {
         for (ProjectedEvent event : events) {
             recorded = recorded.chain(() -> record(session, event));
         }
+        if (events.stream().anyMatch(e -> e.key() != null)) {
+            // once per batch: the fleet streams of every replica read what this commit recorded
+            recorded = recorded.chain(() -> dev.byoc.registry.cluster.ClusterChanges.notifyHistoryAppended(session));
+        }
         return recorded.chain(() -> store.applyLive(session, events, (before, after, e) -> {
             if (after == before || e.key() == null) {
                 return Uni.createFrom().voidItem();
