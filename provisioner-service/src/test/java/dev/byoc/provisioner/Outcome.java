@@ -31,7 +31,10 @@ record Outcome(String causeId, List<ConsumerRecord<String, String>> records) {
     static final String VALIDATED = "byoc.cluster.validated.v1";
     static final String FAILED = "byoc.cluster.validation-failed.v1";
     static final String TORN_DOWN = "byoc.cluster.teardown-completed.v1";
-    private static final Set<String> FINAL = Set.of(VALIDATED, FAILED, TORN_DOWN);
+    static final String ROTATION_REQUESTED = "byoc.cluster.rotation-requested.v1";
+    static final String ROTATION_VALIDATED = "byoc.cluster.rotation-validated.v1";
+    static final String ROTATION_FAILED = "byoc.cluster.rotation-failed.v1";
+    private static final Set<String> FINAL = Set.of(VALIDATED, FAILED, TORN_DOWN, ROTATION_VALIDATED, ROTATION_FAILED);
     /** The issued IDs of every user the tests use: none may ever appear in an output. */
     static final List<String> ISSUED_IDS = List.of(AwsStandIn.externalIdOf(AwsStandIn.OWNER),
             AwsStandIn.externalIdOf(AwsStandIn.SECOND_OWNER), AwsStandIn.externalIdOf(Spec.STRANGER));

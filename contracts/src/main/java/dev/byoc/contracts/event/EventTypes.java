@@ -14,6 +14,7 @@ public enum EventTypes {
     UPDATED("byoc.cluster.updated.v2", ClusterUpdated.class, Producers.REGISTRY),
     DELETED("byoc.cluster.deleted.v2", ClusterDeleted.class, Producers.REGISTRY),
     VERIFY_REQUESTED("byoc.cluster.verify-requested.v1", VerifyRequested.class, Producers.REGISTRY),
+    ROTATION_REQUESTED("byoc.cluster.rotation-requested.v1", RotationRequested.class, Producers.REGISTRY),
     // v1: still read (the log keeps them for ever); their spec.externalId is ignored. Never published.
     REQUESTED_V1("byoc.cluster.requested.v1", ClusterRequested.class, Producers.REGISTRY),
     UPDATED_V1("byoc.cluster.updated.v1", ClusterUpdated.class, Producers.REGISTRY),
@@ -22,6 +23,8 @@ public enum EventTypes {
     VALIDATED("byoc.cluster.validated.v1", Validated.class, Producers.PROVISIONER),
     VALIDATION_FAILED("byoc.cluster.validation-failed.v1", ValidationFailed.class, Producers.PROVISIONER),
     TEARDOWN_COMPLETED("byoc.cluster.teardown-completed.v1", TeardownCompleted.class, Producers.PROVISIONER),
+    ROTATION_VALIDATED("byoc.cluster.rotation-validated.v1", RotationValidated.class, Producers.PROVISIONER),
+    ROTATION_FAILED("byoc.cluster.rotation-failed.v1", RotationFailed.class, Producers.PROVISIONER),
     HEALTH_OBSERVED("byoc.cluster.health-observed.v1", HealthObserved.class, Producers.MONITOR),
     TIMED_OUT("byoc.cluster.timed-out.v1", TimedOut.class, Producers.MONITOR),
     STATUS_CHANGED("byoc.cluster.status-changed.v1", StatusChanged.class, Producers.MONITOR),
@@ -34,9 +37,9 @@ public enum EventTypes {
             .collect(Collectors.toMap(EventTypes::type, Function.identity()));
 
     /** The events that travel on {@code byoc.cluster-events}. */
-    public static final List<EventTypes> CLUSTER_EVENTS = List.of(REQUESTED, UPDATED, DELETED, VERIFY_REQUESTED, REQUESTED_V1,
-            UPDATED_V1, DELETED_V1, VALIDATION_STARTED,
-            VALIDATED, VALIDATION_FAILED, TEARDOWN_COMPLETED, HEALTH_OBSERVED, TIMED_OUT, STATUS_CHANGED, COMMAND_REJECTED);
+    public static final List<EventTypes> CLUSTER_EVENTS = List.of(REQUESTED, UPDATED, DELETED, VERIFY_REQUESTED,
+            ROTATION_REQUESTED, REQUESTED_V1, UPDATED_V1, DELETED_V1, VALIDATION_STARTED,
+            VALIDATED, VALIDATION_FAILED, TEARDOWN_COMPLETED, ROTATION_VALIDATED, ROTATION_FAILED, HEALTH_OBSERVED, TIMED_OUT, STATUS_CHANGED, COMMAND_REJECTED);
 
     private final String type;
     private final Class<? extends EventData> dataClass;

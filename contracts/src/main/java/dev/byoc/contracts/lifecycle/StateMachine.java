@@ -13,6 +13,9 @@ import dev.byoc.contracts.event.ClusterUpdated;
 import dev.byoc.contracts.event.CommandRejected;
 import dev.byoc.contracts.event.EventData;
 import dev.byoc.contracts.event.HealthObserved;
+import dev.byoc.contracts.event.RotationFailed;
+import dev.byoc.contracts.event.RotationRequested;
+import dev.byoc.contracts.event.RotationValidated;
 import dev.byoc.contracts.event.StatusChanged;
 import dev.byoc.contracts.event.TeardownCompleted;
 import dev.byoc.contracts.event.TimedOut;
@@ -92,6 +95,11 @@ public final class StateMachine {
         }
         if (event instanceof VerifyRequested) {
             // a request, not a fact: the validation it asks for moves the status (validation-started, then the report)
+            return Transition.of(state, state);
+        }
+        if (event instanceof RotationRequested || event instanceof RotationValidated || event instanceof RotationFailed) {
+            // a candidate role is judged while the cluster keeps running on its current one: its report moves no
+            // status (a validated rotation becomes an updated event, which re-validates like any edit)
             return Transition.of(state, state);
         }
         if (event instanceof ValidationStarted) {

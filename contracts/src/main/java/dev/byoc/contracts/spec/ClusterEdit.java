@@ -7,19 +7,40 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The editable part of a cluster (instance types and performance profile) as a JSON merge patch
- * on the Grid-shaped spec: {@code {"spec": {"performance_profile": …, "driver": {"kubernetes":
- * {"aws": {"instance_types": […]}}}}}}. Anything else is refused with its path.
+ * The editable part of a cluster (instance types, performance profile, and the role) as a JSON
+ * merge patch on the Grid-shaped spec: {@code {"spec": {"performance_profile": …, "driver":
+ * {"kubernetes": {"aws": {"instance_types": […], "role_arn": …}}}}}}. Anything else is refused with
+ * its path.
+ *
+ * <p>A new {@code role_arn} is not an edit but a rotation request ({@link Result#candidateRoleArn}):
+ * it only applies once the platform proved it can use the new role, so it comes alone — mixed with
+ * other fields, half the patch would apply now and half maybe never.
  */
 public final class ClusterEdit {
     private static final Map<String, Object> EDITABLE = Map.of("spec", Map.of(
             "performance_profile", "leaf",
-            "driver", Map.of("kubernetes", Map.of("aws", Map.of("instance_types", "leaf")))));
+            "driver", Map.of("kubernetes", Map.of("aws", Map.of("instance_types", "leaf", "role_arn", "leaf")))));
 
-    /** The spec after the patch, the names of the fields that changed, or the violations. */
-    public record Result(ClusterSpec spec, List<String> changed, List<Violation> violations) {
+    /** Where a rotation's role goes in the patch. */
+    public static final String ROLE_ARN = GridClusterRequest.AWS + ".role_arn";
+
+    /**
+     * The spec after the patch, the names of the fields that changed, or the violations.
+     *
+     * @param candidateRoleArn a role other than the current one the patch asks to rotate to (then
+     *     nothing else changed), or null
+     */
+    public record Result(ClusterSpec spec, List<String> changed, List<Violation> violations, String candidateRoleArn) {
+        public Result(ClusterSpec spec, List<String> changed, List<Violation> violations) {
+            this(spec, changed, violations, null);
+        }
+
         public boolean valid() {
             return violations.isEmpty();
+        }
+
+        public boolean rotation() {
+            return candidateRoleArn != null;
         }
     }
 
@@ -53,8 +74,25 @@ public final class ClusterEdit {
                 types = patched;
             }
         }
+        String candidate = null;
+        JsonNode roleNode = spec.path("driver").path("kubernetes").path("aws").get("role_arn");
+        if (roleNode != null) {
+            if (!roleNode.isTextual()) {
+                violations.add(new Violation(ROLE_ARN, "must be a string: the IAM role ARN to rotate to"));
+            } else {
+                SpecRules.roleArn(roleNode.textValue()).ifPresent(m -> violations.add(new Violation(ROLE_ARN, m)));
+                candidate = roleNode.textValue().equals(current.roleArn()) ? null : roleNode.textValue();
+            }
+        }
+        if (candidate != null && (profileNode != null || typesNode != null)) {
+            violations.add(new Violation(ROLE_ARN, "change the role on its own: a new role applies only once the platform "
+                    + "has validated it, other edits apply at once; send them in a separate edit"));
+        }
         if (!violations.isEmpty()) {
             return new Result(null, List.of(), violations);
+        }
+        if (candidate != null) {
+            return new Result(current, List.of(), List.of(), candidate);
         }
         List<String> changed = new ArrayList<>();
         if (!profile.equals(current.performanceProfile())) {
@@ -73,7 +111,8 @@ public final class ClusterEdit {
             Object shape = allowed.get(field.getKey());
             if (shape == null) {
                 violations.add(new Violation(fieldPath, "'" + field.getKey() + "' cannot be edited; only "
-                        + "spec.performance_profile and spec.driver.kubernetes.aws.instance_types can change after creation"));
+                        + "spec.performance_profile, spec.driver.kubernetes.aws.instance_types and "
+                        + "spec.driver.kubernetes.aws.role_arn (a validated rotation) can change after creation"));
             } else if (shape instanceof Map<?, ?> nested) {
                 if (field.getValue().isObject()) {
                     checkEditable(field.getValue(), (Map<String, Object>) nested, fieldPath, violations);

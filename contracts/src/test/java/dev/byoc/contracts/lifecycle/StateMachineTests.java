@@ -9,6 +9,9 @@ import dev.byoc.contracts.event.ClusterRequested;
 import dev.byoc.contracts.event.ClusterSpec;
 import dev.byoc.contracts.event.ClusterUpdated;
 import dev.byoc.contracts.event.VerifyRequested;
+import dev.byoc.contracts.event.RotationFailed;
+import dev.byoc.contracts.event.RotationRequested;
+import dev.byoc.contracts.event.RotationValidated;
 import dev.byoc.contracts.event.CommandRejected;
 import dev.byoc.contracts.event.DeleteCommand;
 import dev.byoc.contracts.event.EventData;
@@ -48,17 +51,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 class StateMachineTests {
 
     private static final String TABLE = """
-            state               | requested    | updated           | verify-requested  | deleted     | force-deleted | validation-started | validated     | validation-failed | teardown-completed | healthy           | unhealthy         | timed-out                   | status-changed          | command-rejected
-            none                | queued       | none!             | none!             | none!       | none!         | none!              | none!         | none!             | none!              | none!             | none!             | none!                       | none!                   | none!
-            queued              | queued!      | queued            | queued            | terminating | deleted       | pending            | pending       | failed/validation | queued!            | queued            | queued            | queued                      | queued                  | queued
-            pending(validating) | pending!     | pending           | pending           | terminating | deleted       | pending            | pending       | failed/validation | pending!           | pending           | pending           | failed/provisioning_timeout | pending                 | pending
-            pending(validated)  | pending!     | pending           | pending           | terminating | deleted       | pending            | pending       | failed/validation | pending!           | running           | failed/health     | failed/provisioning_timeout | pending                 | pending
-            running             | running!     | running           | running           | terminating | deleted       | running            | running       | failed/validation | running!           | running           | running           | running                     | running                 | running
-            failed(validation)  | failed!      | failed/validation | failed/validation | terminating | deleted       | pending            | pending       | failed/validation | failed!            | failed/validation | failed/validation | failed/validation           | failed/validation       | failed/validation
-            failed(health)      | failed!      | failed/health     | failed/health     | terminating | deleted       | failed/health      | failed/health | failed/validation | failed!            | failed/health     | failed/health     | failed/health               | failed/health           | failed/health
-            terminating         | terminating! | terminating!      | terminating!      | terminating | deleted       | terminating!       | terminating!  | terminating!      | deleted            | terminating!      | terminating!      | terminating                 | terminating             | terminating
-            failed(teardown)    | failed!      | failed!           | failed!           | terminating | deleted       | failed!            | failed!       | failed!           | deleted            | failed!           | failed!           | failed/teardown_timeout     | failed/teardown_timeout | failed/teardown_timeout
-            deleted             | deleted!     | deleted!          | deleted!          | deleted!    | deleted!      | deleted!           | deleted!      | deleted!          | deleted!           | deleted!          | deleted!          | deleted!                    | deleted                 | deleted
+            state               | requested    | updated           | verify-requested  | rotation-requested | rotation-validated | rotation-failed   | deleted     | force-deleted | validation-started | validated     | validation-failed | teardown-completed | healthy           | unhealthy         | timed-out                   | status-changed          | command-rejected
+            none                | queued       | none!             | none!             | none!              | none!              | none!              | none!       | none!         | none!              | none!         | none!             | none!              | none!             | none!             | none!                       | none!                   | none!
+            queued              | queued!      | queued            | queued            | queued             | queued             | queued             | terminating | deleted       | pending            | pending       | failed/validation | queued!            | queued            | queued            | queued                      | queued                  | queued
+            pending(validating) | pending!     | pending           | pending           | pending            | pending            | pending            | terminating | deleted       | pending            | pending       | failed/validation | pending!           | pending           | pending           | failed/provisioning_timeout | pending                 | pending
+            pending(validated)  | pending!     | pending           | pending           | pending            | pending            | pending            | terminating | deleted       | pending            | pending       | failed/validation | pending!           | running           | failed/health     | failed/provisioning_timeout | pending                 | pending
+            running             | running!     | running           | running           | running            | running            | running            | terminating | deleted       | running            | running       | failed/validation | running!           | running           | running           | running                     | running                 | running
+            failed(validation)  | failed!      | failed/validation | failed/validation | failed/validation  | failed/validation  | failed/validation  | terminating | deleted       | pending            | pending       | failed/validation | failed!            | failed/validation | failed/validation | failed/validation           | failed/validation       | failed/validation
+            failed(health)      | failed!      | failed/health     | failed/health     | failed/health      | failed/health      | failed/health      | terminating | deleted       | failed/health      | failed/health | failed/validation | failed!            | failed/health     | failed/health     | failed/health               | failed/health           | failed/health
+            terminating         | terminating! | terminating!      | terminating!      | terminating!       | terminating!       | terminating!       | terminating | deleted       | terminating!       | terminating!  | terminating!      | deleted            | terminating!      | terminating!      | terminating                 | terminating             | terminating
+            failed(teardown)    | failed!      | failed!           | failed!           | failed!            | failed!            | failed!            | terminating | deleted       | failed!            | failed!       | failed!           | deleted            | failed!           | failed!           | failed/teardown_timeout     | failed/teardown_timeout | failed/teardown_timeout
+            deleted             | deleted!     | deleted!          | deleted!          | deleted!           | deleted!           | deleted!           | deleted!    | deleted!      | deleted!           | deleted!      | deleted!          | deleted!           | deleted!          | deleted!          | deleted!                    | deleted                 | deleted
             """;
 
     private static final UUID ID = UUID.fromString("3f9a6c2e-8d41-4b7a-a5e3-1c2d4e6f8a90");
@@ -72,6 +75,13 @@ class StateMachineTests {
     static final ClusterDeleted DELETED = new ClusterDeleted(ID, "demo-01", "alice", SPEC, false, T);
     static final VerifyRequested VERIFY_REQUESTED = new VerifyRequested(ID, "demo-01", "alice", SPEC,
             VerifyRequested.Trigger.USER, T);
+    static final RotationRequested ROTATION_REQUESTED = new RotationRequested(ID, "demo-01", "alice", SPEC,
+            "arn:aws:iam::111122223333:role/byoc-demo-01-2025", T);
+    static final RotationValidated ROTATION_VALIDATED = new RotationValidated(ID, "cause",
+            "arn:aws:iam::111122223333:role/byoc-demo-01-2025", SPEC.roleArn(), List.of(Check.pass("assume-role", "ok")), T);
+    static final RotationFailed ROTATION_FAILED = new RotationFailed(ID, "cause",
+            "arn:aws:iam::111122223333:role/byoc-demo-01-2025", SPEC.roleArn(),
+            List.of(Check.fail("assume-role", "AccessDenied", "trust the platform")), "rotation failed: assume-role", T);
     static final ClusterDeleted FORCE_DELETED = new ClusterDeleted(ID, "demo-01", "alice", SPEC, true, T);
     static final ValidationStarted VALIDATION_STARTED = new ValidationStarted(ID, "cause", T);
     static final Validated VALIDATED = new Validated(ID, "cause", List.of(Check.pass("assume-role", "ok")), T);
@@ -150,6 +160,9 @@ class StateMachineTests {
         EVENTS.put("requested", REQUESTED);
         EVENTS.put("updated", UPDATED);
         EVENTS.put("verify-requested", VERIFY_REQUESTED);
+        EVENTS.put("rotation-requested", ROTATION_REQUESTED);
+        EVENTS.put("rotation-validated", ROTATION_VALIDATED);
+        EVENTS.put("rotation-failed", ROTATION_FAILED);
         EVENTS.put("deleted", DELETED);
         EVENTS.put("force-deleted", FORCE_DELETED);
         EVENTS.put("validation-started", VALIDATION_STARTED);
@@ -379,6 +392,23 @@ class StateMachineTests {
         ClusterState still = reach(REQUESTED, VALIDATION_STARTED, VALIDATED, HEALTHY, VERIFY_REQUESTED, VALIDATION_STARTED, VALIDATED);
         assertThat(still.status()).isEqualTo(ClusterStatus.RUNNING);
         assertThat(still.validated()).isTrue();
+    }
+
+    @Test
+    void aRotationNeverMovesTheStatusNorTheValidationItsEditTriggersDoes() {
+        // a failed candidate leaves a running cluster running, still validated and judged by its health
+        ClusterState running = reach(REQUESTED, VALIDATION_STARTED, VALIDATED, HEALTHY, ROTATION_REQUESTED, ROTATION_FAILED);
+        assertThat(running.status()).isEqualTo(ClusterStatus.RUNNING);
+        assertThat(running.validated()).isTrue();
+        assertThat(running.reason()).isNotEqualTo(ROTATION_FAILED.reason());
+        // a validated one changes nothing until the registry's updated, which re-validates like any edit
+        ClusterState switched = reach(REQUESTED, VALIDATION_STARTED, VALIDATED, HEALTHY, ROTATION_REQUESTED, ROTATION_VALIDATED);
+        assertThat(switched).isEqualTo(reach(REQUESTED, VALIDATION_STARTED, VALIDATED, HEALTHY));
+        assertThat(reach(REQUESTED, VALIDATION_STARTED, VALIDATED, HEALTHY, ROTATION_REQUESTED, ROTATION_VALIDATED, UPDATED,
+                VALIDATION_STARTED, VALIDATED).status()).isEqualTo(ClusterStatus.RUNNING);
+        // nor does a failed cluster's rotation bring it back: only the validation after the switch can
+        ClusterState failed = reach(REQUESTED, VALIDATION_STARTED, VALIDATION_FAILED, ROTATION_REQUESTED, ROTATION_VALIDATED);
+        assertThat(failed.status()).isEqualTo(ClusterStatus.FAILED);
     }
 
     @Test

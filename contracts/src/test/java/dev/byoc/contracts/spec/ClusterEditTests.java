@@ -88,7 +88,7 @@ class ClusterEditTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"region", "role_arn", "external_id", "bucket_name", "eks_cluster_name", "cpu_ami_override"})
+    @ValueSource(strings = {"region", "external_id", "bucket_name", "eks_cluster_name", "cpu_ami_override"})
     void refusesOtherAwsFieldsWithTheirPath(String field) {
         ClusterEdit.Result result = ClusterEdit.apply(CURRENT,
                 patch("{\"spec\": {\"driver\": {\"kubernetes\": {\"aws\": {\"" + field + "\": \"x\"}}}}}"));
@@ -98,6 +98,58 @@ class ClusterEditTests {
             assertThat(v.path()).isEqualTo(AWS + "." + field);
             assertThat(v.message()).contains("cannot be edited").contains("spec.performance_profile");
         });
+    }
+
+    static final String NEW_ROLE = "arn:aws:iam::111122223333:role/byoc-demo-01-2025";
+
+    static String rolePatch(String role) {
+        return "{\"spec\": {\"driver\": {\"kubernetes\": {\"aws\": {\"role_arn\": " + role + "}}}}}";
+    }
+
+    @Test
+    void aNewRoleIsARotationRequestThatChangesNothingYet() {
+        ClusterEdit.Result result = ClusterEdit.apply(CURRENT, patch(rolePatch("\"" + NEW_ROLE + "\"")));
+        assertThat(result.valid()).isTrue();
+        assertThat(result.rotation()).isTrue();
+        assertThat(result.candidateRoleArn()).isEqualTo(NEW_ROLE);
+        assertThat(result.spec()).isEqualTo(CURRENT);
+        assertThat(result.changed()).isEmpty();
+    }
+
+    @Test
+    void theCurrentRoleIsNoChange() {
+        ClusterEdit.Result result = ClusterEdit.apply(CURRENT, patch(rolePatch("\"" + CURRENT.roleArn() + "\"")));
+        assertThat(result.valid()).isTrue();
+        assertThat(result.rotation()).isFalse();
+        assertThat(result.changed()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"byoc-demo-01\"", "\"arn:aws:iam::1111:role/x\"", "42", "null"})
+    void aMalformedRoleIsRefusedAtItsPath(String role) {
+        ClusterEdit.Result result = ClusterEdit.apply(CURRENT, patch(rolePatch(role)));
+        assertThat(result.valid()).isFalse();
+        assertThat(result.violations()).extracting(Violation::path).containsOnly(AWS + ".role_arn");
+    }
+
+    @Test
+    void aRotationComesAlone() {
+        ClusterEdit.Result result = ClusterEdit.apply(CURRENT, patch("{\"spec\": {\"performance_profile\": \"cost-saving\", "
+                + "\"driver\": {\"kubernetes\": {\"aws\": {\"role_arn\": \"" + NEW_ROLE + "\"}}}}}"));
+        assertThat(result.valid()).isFalse();
+        assertThat(result.violations()).singleElement().satisfies(v -> {
+            assertThat(v.path()).isEqualTo(AWS + ".role_arn");
+            assertThat(v.message()).contains("on its own");
+        });
+    }
+
+    @Test
+    void anEditKeepsThePreviousRole() {
+        ClusterSpec rotated = CURRENT.rotatedTo(NEW_ROLE);
+        assertThat(rotated.previousRoleArn()).isEqualTo(CURRENT.roleArn());
+        ClusterEdit.Result result = ClusterEdit.apply(rotated, patch("{\"spec\": {\"performance_profile\": \"cost-saving\"}}"));
+        assertThat(result.spec().previousRoleArn()).isEqualTo(CURRENT.roleArn());
+        assertThat(result.spec().roleArn()).isEqualTo(NEW_ROLE);
     }
 
     @Test

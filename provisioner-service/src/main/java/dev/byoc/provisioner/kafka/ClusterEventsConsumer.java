@@ -10,6 +10,9 @@ import dev.byoc.contracts.event.ClusterSpec;
 import dev.byoc.contracts.event.ClusterUpdated;
 import dev.byoc.contracts.event.EventData;
 import dev.byoc.contracts.event.EventTypes;
+import dev.byoc.contracts.event.RotationFailed;
+import dev.byoc.contracts.event.RotationRequested;
+import dev.byoc.contracts.event.RotationValidated;
 import dev.byoc.contracts.event.TeardownCompleted;
 import dev.byoc.contracts.event.Validated;
 import dev.byoc.contracts.event.ValidationFailed;
@@ -44,7 +47,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * requested/updated/verify-requested → validate; deleted → teardown (both versions of each: a legacy {@code .v1}
+ * requested/updated/verify-requested → validate; rotation-requested → validate the candidate role; deleted → teardown (both versions of each: a legacy {@code .v1}
  * event maps to the same record, and its spec's externalId is never read). The role is always
  * assumed with the external ID issued to the event's {@code owner}.
  *
@@ -145,6 +148,9 @@ public class ClusterEventsConsumer {
             return new Work(verify.clusterId(), started -> validate(started, accepted.id(), verify.clusterId(), verify.owner(),
                     verify.name(), verify.spec()));
         }
+        if (accepted.data() instanceof RotationRequested rotation) {
+            return new Work(rotation.clusterId(), started -> rotate(accepted.id(), rotation));
+        }
         if (accepted.data() instanceof ClusterDeleted deleted && !deleted.force()) {
             return new Work(deleted.clusterId(), started -> tearDown(accepted.id(), deleted));
         }
@@ -228,6 +234,39 @@ public class ClusterEventsConsumer {
         checks.forEach(c -> metrics.counter("byoc_provisioner_checks_total", "check", c.id(), "status", c.status().name())
                 .increment());
         timer.stop(metrics.timer("byoc_provisioner_validation_seconds", "result", result));
+    }
+
+    /**
+     * A rotation's candidate role, checked like a validation while the cluster keeps running on its current
+     * role: no validation-started, and an answer that moves no status, so a broken candidate never fails the
+     * cluster. The registry switches the role on rotation-validated.
+     */
+    private void rotate(String causeId, RotationRequested rotation) throws InterruptedException {
+        UUID clusterId = rotation.clusterId();
+        String candidate = rotation.candidateRoleArn();
+        ClusterSpec spec = rotation.spec().candidate(candidate);
+        AccessValidator.Report report = validator.validate(clusterId, rotation.owner(), spec).named(rotation.name());
+        if (queue.closing()) {
+            throw new InterruptedException("shutting down");
+        }
+        // a verify re-checks the current role, not the candidate: the way to try the candidate again is the rotation
+        String verify = "`byoc clusters verify " + rotation.name() + "`";
+        String retry = "`byoc edit cluster " + rotation.name() + " --role-arn " + candidate + "` again";
+        List<Check> checks = report.checks().stream().map(c -> c.remediation() == null || !c.remediation().contains(verify) ? c
+                : new Check(c.id(), c.status(), c.message(), c.remediation().replace(verify, retry))).toList();
+        List<Check> blocking = report.blocking(spec.strict());
+        String from = rotation.spec().roleArn();
+        Instant now = Instant.now();
+        if (blocking.isEmpty()) {
+            publish(causeId, clusterId, new RotationValidated(clusterId, causeId, candidate, from, checks, now));
+            LOG.infof("cluster %s: rotation to %s validated: %s", clusterId, candidate, summary(checks));
+        } else {
+            Check first = blocking.get(0);
+            publish(causeId, clusterId, new RotationFailed(clusterId, causeId, candidate, from, checks,
+                    "rotation failed: " + first.id() + ": " + first.message(), now));
+            LOG.infof("cluster %s: rotation to %s failed at %s; it stays on %s", clusterId, candidate, first.id(), from);
+        }
+        metrics.counter("byoc_provisioner_rotations_total", "result", blocking.isEmpty() ? "validated" : "failed").increment();
     }
 
     private void tearDown(String causeId, ClusterDeleted deleted) throws InterruptedException {

@@ -1,5 +1,6 @@
 package dev.byoc.provisioner.validation;
 
+import static dev.byoc.provisioner.validation.CheckIds.OLD_CREDENTIAL_REVOKED;
 import static dev.byoc.provisioner.validation.CheckIds.QUOTAS;
 
 import dev.byoc.contracts.event.Check;
@@ -74,10 +75,14 @@ public class AccessValidator {
                     quotaWarnIsLegacyOnly);
         }
 
-        /** The checks that make the validation fail: every {@code fail}, and with {@code strict} every {@code warn}. */
+        /**
+         * The checks that make the validation fail: every {@code fail}, and with {@code strict} every {@code warn}
+         * but the old credential's (a still-trusted previous role is the customer's clean-up, never a reason to stop
+         * a cluster that runs on its new one).
+         */
         public List<Check> blocking(boolean strict) {
             return checks.stream().filter(c -> c.status() == Check.Status.fail || strict && c.status() == Check.Status.warn
-                    && !(QUOTAS.equals(c.id()) && quotaWarnIsLegacyOnly)).toList();
+                    && !(QUOTAS.equals(c.id()) && quotaWarnIsLegacyOnly) && !OLD_CREDENTIAL_REVOKED.equals(c.id())).toList();
         }
     }
 
@@ -88,10 +93,12 @@ public class AccessValidator {
     private final List<AccessCheck> inTheAccount;
     private final QuotaCheck quotas;
     private final ConcurrentChecks concurrently;
+    private final OldCredentialRevokedCheck oldCredential;
 
     AccessValidator(AwsClients aws, AssumeRoleCheck assumeRole, ExternalIdEnforcedCheck externalIdEnforced,
             AccountMatchesCheck accountMatches, EksClusterCheck eksCluster, S3BucketCheck s3Bucket, QuotaCheck quotas,
-            ConcurrentChecks concurrently) {
+            ConcurrentChecks concurrently, OldCredentialRevokedCheck oldCredential) {
+        this.oldCredential = oldCredential;
         this.aws = aws;
         this.concurrently = concurrently;
         this.assumeRole = assumeRole;
@@ -102,6 +109,12 @@ public class AccessValidator {
 
     /** @param owner the cluster's owner (from the event): the role is assumed with the external ID issued to them */
     public Report validate(UUID clusterId, String owner, ClusterSpec spec) throws InterruptedException {
+        // after a rotation, whatever the new role's report: the old role's access is a finding of its own
+        return oldCredential.appendTo(validateRole(clusterId, owner, spec), Target.of(clusterId, owner, spec),
+                new Access(aws.sts(spec.region()), null));
+    }
+
+    private Report validateRole(UUID clusterId, String owner, ClusterSpec spec) throws InterruptedException {
         Target target = Target.of(clusterId, owner, spec);
         List<Check> checks = new ArrayList<>();
         StsClient platform = aws.sts(spec.region());

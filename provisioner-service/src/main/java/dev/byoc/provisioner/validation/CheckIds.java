@@ -10,6 +10,8 @@ public final class CheckIds {
     public static final String EKS_CLUSTER = "eks-cluster";
     public static final String S3_BUCKET = "s3-bucket";
     public static final String QUOTAS = "quotas";
+    /** Only after a role rotation, at the end of the report: not in {@link #ORDER}, whose checks every report has. */
+    public static final String OLD_CREDENTIAL_REVOKED = "old-credential-revoked";
 
     public static final List<String> ORDER = List.of(ASSUME_ROLE, EXTERNAL_ID_ENFORCED, ACCOUNT_MATCHES, EKS_CLUSTER,
             S3_BUCKET, QUOTAS);
