@@ -49,9 +49,15 @@ public class ClusterResource {
     private final CurrentUser user;
     private final Tenants tenants;
     private final CrashPoints crashPoints;
+    private final Rotations rotations;
+    private final java.time.Duration rotationWait;
 
     ClusterResource(ClusterService service, ClusterRepository clusters, CurrentUser user, Tenants tenants,
-            CrashPoints crashPoints) {
+            CrashPoints crashPoints, Rotations rotations,
+            @org.eclipse.microprofile.config.inject.ConfigProperty(name = "byoc.rotation.wait", defaultValue = "10s")
+            java.time.Duration rotationWait) {
+        this.rotations = rotations;
+        this.rotationWait = rotationWait;
         this.crashPoints = crashPoints;
         this.service = service;
         this.clusters = clusters;
@@ -138,7 +144,7 @@ public class ClusterResource {
     @PATCH
     @Path("{name}")
     @Consumes({"application/merge-patch+json", MediaType.APPLICATION_JSON})
-    public Uni<ClusterRepresentation> edit(@PathParam("name") String name, String body) {
+    public Uni<Response> edit(@PathParam("name") String name, String body, @Context UriInfo uri) {
         JsonNode patch;
         try {
             patch = Json.mapper().readTree(body == null ? "" : body);
@@ -147,8 +153,67 @@ public class ClusterResource {
         }
         String hint = externalIdHint();
         String eventId = EventIds.random();
-        return ClusterService.retryingConflicts(() -> service.update(user.username(), name, patch, eventId))
-                .map(row -> ClusterRepresentation.of(row, hint));
+        String keyHash = user.keyHash();
+        java.net.URI follow = uri.getAbsolutePathBuilder().path("rotations").path(eventId).build();
+        return ClusterService.retryingConflicts(() -> service.edit(user.username(), name, patch, eventId))
+                .chain(edited -> !edited.rotation()
+                        ? Uni.createFrom().item(Response.ok(ClusterRepresentation.of(edited.cluster(), hint)).build())
+                        // the wait blocks (woken by the cluster's change notification): on a worker, never the event loop
+                        : Uni.createFrom().item(() -> rotated(edited, eventId, keyHash, hint, follow))
+                                .runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool()));
+    }
+
+    /**
+     * A new role is validated before it applies, while the cluster keeps running on its current one.
+     * The edit waits up to {@code byoc.rotation.wait} for the provisioner's answer: 200 switched, 422
+     * {@code rotation-failed} with the candidate's checks (the cluster unchanged, its status too), or
+     * 202 while it is still validating (the assume-role retry window can be longer than any HTTP
+     * wait), with {@code Location} naming the rotation to follow.
+     */
+    private Response rotated(ClusterService.Edited edited, String rotationId, String keyHash, String hint, java.net.URI follow) {
+        UUID clusterId = edited.cluster().id();
+        Rotations.Outcome outcome = rotations.await(clusterId, rotationId, keyHash, rotationWait)
+                .orElse(new Rotations.Outcome(rotationId, Rotations.Status.validating, edited.candidateRoleArn(),
+                        edited.cluster().spec().roleArn(), null, null));
+        ClusterRow row = dev.byoc.support.db.Transactions.awaitOnContext(() -> Transactions.inSession(session ->
+                clusters.byId(clusterId))).orElse(edited.cluster());
+        Map<String, Object> body = new LinkedHashMap<>();
+        switch (outcome.status()) {
+            case failed -> {
+                body.put("type", "https://byoc.dev/problems/rotation-failed");
+                body.put("title", "The new role failed validation");
+                body.put("status", 422);
+                body.put("detail", outcome.reason() + "; the cluster keeps running on " + outcome.fromRoleArn());
+                body.put("rotation", outcome.body());
+                body.put("checks", outcome.checks());
+                return Response.status(422).type("application/problem+json").entity(body).build();
+            }
+            case switched -> {
+                body.put("cluster", ClusterRepresentation.of(row, hint));
+                body.put("rotation", outcome.body());
+                body.put("message", "switched to " + outcome.roleArn() + "; old-credential-revoked warns in every validation "
+                        + "until the trust policy of " + outcome.fromRoleArn() + " no longer trusts the platform (then run "
+                        + "`byoc clusters verify " + row.name() + "`)");
+                return Response.ok(body).build();
+            }
+            default -> {
+                body.put("cluster", ClusterRepresentation.of(row, hint));
+                body.put("rotation", outcome.body());
+                body.put("message", "validating " + outcome.roleArn() + "; the cluster keeps running on "
+                        + outcome.fromRoleArn() + " meanwhile; follow the rotation at " + follow.getPath());
+                return Response.accepted(body).location(follow).build();
+            }
+        }
+    }
+
+    /** Where a role rotation stands: validating, switched or failed (with the candidate's checks once answered). */
+    @GET
+    @Path("{name}/rotations/{id}")
+    public Uni<Map<String, Object>> rotation(@PathParam("name") String name, @PathParam("id") String id) {
+        return Transactions.inSession(session -> service.found(user.username(), name)
+                .chain(cluster -> Rotations.find(session, cluster.id(), id)))
+                .map(found -> found.map(Rotations.Outcome::body)
+                        .orElseThrow(() -> ProblemException.notFound("no rotation " + id + " of cluster '" + name + "'")));
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.byoc.contracts.event.ClusterDeleted;
 import dev.byoc.contracts.event.ClusterRequested;
 import dev.byoc.contracts.event.ClusterUpdated;
+import dev.byoc.contracts.event.RotationRequested;
 import dev.byoc.contracts.event.VerifyRequested;
 import dev.byoc.contracts.lifecycle.ClusterStatus;
 import dev.byoc.contracts.lifecycle.ReasonCode;
@@ -140,6 +141,22 @@ public class ClusterService {
      * concurrent edits is applied on top of the earlier, and an edit never follows a delete.
      */
     public Uni<ClusterRow> update(String owner, String name, JsonNode patch, String eventId) {
+        return edit(owner, name, patch, eventId).map(Edited::cluster);
+    }
+
+    /**
+     * What an edit did: the cluster after it, and for a new role the rotation it requested (whose id
+     * is the edit's {@code eventId}): nothing changed yet, the role switches once the provisioner
+     * validated the candidate ({@link RoleSwitch}).
+     */
+    public record Edited(ClusterRow cluster, String candidateRoleArn) {
+        public boolean rotation() {
+            return candidateRoleArn != null;
+        }
+    }
+
+    /** {@link #update}, saying whether the patch asked for a rotation. */
+    public Uni<Edited> edit(String owner, String name, JsonNode patch, String eventId) {
         return outbox.relayAfter(Transactions.inTransaction(session -> live(owner, name).chain(cluster -> {
             if (cluster.is(ClusterStatus.TERMINATING) || cluster.is(ClusterStatus.DELETED)) {
                 throw ProblemException.conflict("cluster '" + name + "' is " + cluster.status()
@@ -149,15 +166,25 @@ public class ClusterService {
             if (!edit.valid()) {
                 throw ProblemException.invalid(edit.violations());
             }
+            if (edit.rotation()) {
+                List<Violation> refused = tenants.roleViolations(edit.candidateRoleArn());
+                if (!refused.isEmpty()) {
+                    throw ProblemException.invalid(refused);
+                }
+                Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                // a request, not a change: the write model keeps its role until the candidate is validated
+                return outbox.add(eventId, cluster.id(), new RotationRequested(cluster.id(), name, owner, cluster.spec(),
+                        edit.candidateRoleArn(), now)).replaceWith(new Edited(cluster, edit.candidateRoleArn()));
+            }
             if (edit.changed().isEmpty()) {
-                return Uni.createFrom().item(cluster);
+                return Uni.createFrom().item(new Edited(cluster, null));
             }
             Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
             return clusters.updateSpec(cluster.id(), cluster.version(), edit.spec(), now)
                     .chain(() -> outbox.add(eventId, cluster.id(), new ClusterUpdated(cluster.id(), name, owner, edit.spec(),
                             edit.changed(), now)))
                     .chain(() -> ClusterChanges.notifyChanged(session, cluster.id()))
-                    .chain(() -> clusters.byId(cluster.id())).map(Optional::orElseThrow);
+                    .chain(() -> clusters.byId(cluster.id())).map(row -> new Edited(row.orElseThrow(), null));
         })));
     }
 

@@ -3,6 +3,7 @@ package dev.byoc.registry.projection;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.byoc.contracts.Json;
+import dev.byoc.contracts.event.RotationValidated;
 import dev.byoc.contracts.event.StatusChanged;
 import dev.byoc.contracts.lifecycle.ClusterStatus;
 import dev.byoc.support.projection.ProjectedEvent;
@@ -18,8 +19,9 @@ import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
  * The live path into the cluster view: records the event in the user-visible history and applies
- * it to the live version, in one transaction. A cluster that reaches {@code deleted} frees its
- * name in the write model here (the only side effect, and only live: a rebuild re-reads facts).
+ * it to the live version, in one transaction. Two side effects on the write model, only live (a
+ * rebuild re-reads facts): a cluster that reaches {@code deleted} frees its name, and a validated
+ * rotation switches the cluster's role ({@link dev.byoc.registry.cluster.RoleSwitch}).
  */
 @ApplicationScoped
 public class ClusterViewProjector {
@@ -47,6 +49,11 @@ public class ClusterViewProjector {
             Uni<Void> notified = dev.byoc.registry.cluster.ClusterChanges.notifyChanged(session, e.key());
             if (e.event().data() instanceof StatusChanged changed && changed.to() == ClusterStatus.DELETED) {
                 return notified.chain(() -> release(session, e.key(), changed.observedAt()));
+            }
+            if (e.event().data() instanceof RotationValidated validated) {
+                // the candidate is proven: the write model switches and announces it in this same commit
+                return notified.chain(() -> dev.byoc.registry.cluster.RoleSwitch.apply(session, e.key(), e.id(), validated))
+                        .replaceWithVoid();
             }
             return notified;
         }));

@@ -50,11 +50,15 @@ public class Tenants {
 
     /** The broken tenant rules of a request {@code owner} makes, with their JSON paths. */
     public List<Violation> violations(String owner, GridClusterRequest.Parsed request) {
-        List<Violation> violations = new ArrayList<>();
-        TenantRules.roleAccount(request.spec().roleArn(), platformAccounts)
-                .ifPresent(m -> violations.add(new Violation(GridClusterRequest.AWS + ".role_arn", m)));
+        List<Violation> violations = new ArrayList<>(roleViolations(request.spec().roleArn()));
         TenantRules.externalId(request.externalId(), ids.issuedTo(owner))
                 .ifPresent(m -> violations.add(new Violation(GridClusterRequest.AWS + ".external_id", m)));
         return violations;
+    }
+
+    /** A role the cluster may use, at registration or as a rotation's candidate: never one in the platform's accounts. */
+    public List<Violation> roleViolations(String roleArn) {
+        return TenantRules.roleAccount(roleArn, platformAccounts)
+                .map(m -> List.of(new Violation(GridClusterRequest.AWS + ".role_arn", m))).orElse(List.of());
     }
 }
