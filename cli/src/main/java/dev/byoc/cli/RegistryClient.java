@@ -98,6 +98,32 @@ public class RegistryClient {
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(Json.write(mergePatch), StandardCharsets.UTF_8)), 200));
     }
 
+    /** The registry's answer to a role rotation: its status (200 switched, 202 validating, 422 failed) and body. */
+    public record Answer(int status, JsonNode body) {
+    }
+
+    /**
+     * PATCH of {@code role_arn}: {@code {cluster, rotation, message}} once switched (200) or while
+     * validating (202, {@code rotation.id} to follow), the {@code rotation-failed} problem with the
+     * candidate's {@code checks} (422).
+     */
+    public Answer rotate(String name, JsonNode mergePatch) {
+        HttpResponse<String> response = send(request(clusterPath(name))
+                .header("Content-Type", "application/merge-patch+json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(Json.write(mergePatch), StandardCharsets.UTF_8)),
+                200, 202, 422);
+        JsonNode body = json(response);
+        if (response.statusCode() == 422 && !body.path("type").asText().endsWith("/rotation-failed")) {
+            throw failure(422, response.body());
+        }
+        return new Answer(response.statusCode(), body);
+    }
+
+    /** {@code {id, status, roleArn, fromRoleArn, checks?, reason?}} of a rotation. */
+    public JsonNode rotation(String name, String id) {
+        return json(send(request(clusterPath(name) + "/rotations/" + encode(id)).GET(), 200));
+    }
+
     /** {@code {cluster, verification: {id, trigger}, message}}: the checks run again, the report arrives on the cluster. */
     public JsonNode verify(String name) {
         return json(send(request(clusterPath(name) + "/verify").POST(HttpRequest.BodyPublishers.noBody()), 202));

@@ -25,11 +25,16 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "cluster", sortOptions = false,
         description = {"Change a cluster's instance types or performance profile (the rest of the spec is fixed at "
-                + "creation). Without flags, opens the editable part of the spec in $VISUAL / $EDITOR.",
-            "An edit makes the platform re-validate the cluster."},
+                + "creation), or rotate its IAM role. Without flags, opens the editable part of the spec in $VISUAL / $EDITOR.",
+            "An edit makes the platform re-validate the cluster.",
+            "--role-arn validates the new role while the cluster keeps running on the old one: it switches only "
+                + "if every check passes (else the failed checks are printed and the cluster is unchanged, exit 1); "
+                + "after the switch, the check old-credential-revoked warns until the old role's trust policy no "
+                + "longer trusts the platform."},
         footerHeading = "%nExamples:%n",
         footer = {"  byoc edit cluster foo-01",
-            "  byoc edit cluster foo-01 --instance-types m5.xlarge,g5.xlarge --cost-savings"})
+            "  byoc edit cluster foo-01 --instance-types m5.xlarge,g5.xlarge --cost-savings",
+            "  byoc edit cluster foo-01 --role-arn arn:aws:iam::123456789012:role/byoc-foo-01-2025"})
 public class EditClusterCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "<name>", description = "The cluster's name.")
     String name;
@@ -40,6 +45,13 @@ public class EditClusterCommand extends BaseCommand {
 
     @ArgGroup(exclusive = true)
     Profile profile;
+
+    @Option(names = "--role-arn", paramLabel = "<arn>",
+            description = "Rotate to this IAM role (alone: not with other changes). Switches only once it is validated.")
+    String roleArn;
+
+    /** How long to follow a rotation the registry is still validating (its assume-role retry window is 90 s). */
+    static final java.time.Duration ROTATION_FOLLOW = java.time.Duration.ofMinutes(3);
 
     static final class Profile {
         @Option(names = "--cost-savings", required = true, description = "Switch to the cost-saving performance profile.")
@@ -61,6 +73,11 @@ public class EditClusterCommand extends BaseCommand {
             throw CliException.usage("cluster '" + name + "' is " + status + "; it can no longer be edited");
         }
         ClusterSpec current = specOf(cluster);
+        if (roleArn != null) {
+            checkUsage((instanceTypes == null || instanceTypes.isEmpty()) && profile == null,
+                    "--role-arn comes alone: a new role applies only once validated, other edits at once; edit them separately");
+            return rotate(current);
+        }
         ObjectNode editable = editable(cluster);
         boolean flags = (instanceTypes != null && !instanceTypes.isEmpty()) || profile != null;
         ObjectNode patch;
@@ -106,6 +123,57 @@ public class EditClusterCommand extends BaseCommand {
                 .toList()) + "); the platform re-validates it — follow it with `byoc clusters describe " + name + "`");
         output.format.print(out(), updated);
         return ExitCodes.OK;
+    }
+
+    private Integer rotate(ClusterSpec current) {
+        ObjectNode patch = Json.mapper().createObjectNode();
+        patch.putObject("spec").putObject("driver").putObject("kubernetes").putObject("aws").put("role_arn", roleArn.strip());
+        ClusterEdit.Result result = ClusterEdit.apply(current, patch);
+        if (!result.valid()) {
+            throw CliException.usage(result.violations().stream().map(v -> v.path() + ": " + v.message()).findFirst().orElseThrow());
+        }
+        if (!result.rotation()) {
+            info("cluster '" + name + "' already uses " + current.roleArn() + "; unchanged");
+            return ExitCodes.OK;
+        }
+        info("validating " + result.candidateRoleArn() + "; cluster '" + name + "' keeps running on " + current.roleArn()
+                + " meanwhile");
+        dev.byoc.cli.RegistryClient.Answer answer = client().rotate(name, patch);
+        JsonNode rotation = answer.body().path("rotation");
+        long deadline = System.nanoTime() + ROTATION_FOLLOW.toNanos();
+        while ("validating".equals(Reports.text(rotation, "status")) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            rotation = client().rotation(name, Reports.text(rotation, "id"));
+        }
+        String status = Reports.text(rotation, "status");
+        String from = Reports.text(rotation, "fromRoleArn");
+        if ("failed".equals(status)) {
+            JsonNode checks = answer.status() == 422 ? answer.body().path("checks") : rotation.path("checks");
+            if (output.format.human()) {
+                out().print(Reports.checksTable(checks, outStyle()));
+            } else {
+                output.format.print(out(), answer.status() == 422 ? answer.body() : rotation);
+            }
+            info(errStyle().red("rotation failed:") + " " + Reports.text(rotation, "reason") + "; cluster '" + name
+                    + "' keeps running on " + from + " — fix what the checks say, then run this command again");
+            return ExitCodes.FAILED;
+        }
+        if ("switched".equals(status)) {
+            info("cluster '" + name + "' switched to " + Reports.text(rotation, "roleArn") + " (it ran on " + from + "); "
+                    + "the platform re-validates it with the new role. The check old-credential-revoked warns until the "
+                    + "trust policy of " + from + " no longer trusts the platform (remove it, or destroy that role), "
+                    + "then `byoc clusters verify " + name + "` shows it passing");
+            output.format.print(out(), answer.status() == 200 ? answer.body().path("cluster") : client().get(name));
+            return ExitCodes.OK;
+        }
+        info("the platform is still validating " + roleArn + " after " + ROTATION_FOLLOW.toMinutes() + " min; cluster '"
+                + name + "' keeps running on " + from + "; see `byoc clusters describe " + name + "` later");
+        return ExitCodes.TIMEOUT;
     }
 
     private ObjectNode fromFlags(ObjectNode editable) {
