@@ -96,4 +96,37 @@ class EditTest extends RegistryTestBase {
         assertThat(result.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(result.err()).contains("cluster 'demo-01' is terminating; it can no longer be edited");
     }
+
+    @Test
+    void aRotationThatPassesSaysSwitchedAndWhatOldCredentialRevokedWillSay() throws Exception {
+        String role = "arn:aws:iam::111122223333:role/byoc-demo-01-good";
+        var result = cli.run("edit", "cluster", "demo-01", "--role-arn", role, "-o", "json");
+
+        assertThat(result.exit()).as(result.toString()).isZero();
+        assertThat(result.err()).contains("switched to " + role).contains("old-credential-revoked warns")
+                .contains("arn:aws:iam::111122223333:role/byoc-demo-01");
+        JsonNode patch = Json.mapper().readTree(registry.bodies.get("PATCH /api/v1/clusters/demo-01"));
+        assertThat(patch.path("spec").path("driver").path("kubernetes").path("aws").path("role_arn").asText()).isEqualTo(role);
+        assertThat(Json.mapper().readTree(result.out()).path("spec").path("driver").path("kubernetes").path("aws")
+                .path("role_arn").asText()).isEqualTo(role);
+    }
+
+    @Test
+    void aRotationThatFailsPrintsTheChecksAndExits1() {
+        String role = "arn:aws:iam::111122223333:role/byoc-demo-01-broken";
+        var result = cli.run("edit", "cluster", "demo-01", "--role-arn", role);
+
+        assertThat(result.exit()).as(result.toString()).isEqualTo(ExitCodes.FAILED);
+        assertThat(result.out()).contains("assume-role").contains("fail").contains("cannot assume " + role)
+                .contains("trust the platform");
+        assertThat(result.err()).contains("rotation failed").contains("keeps running on arn:aws:iam::111122223333:role/byoc-demo-01");
+    }
+
+    @Test
+    void aRotationComesAlone() {
+        var result = cli.run("edit", "cluster", "demo-01", "--role-arn", "arn:aws:iam::111122223333:role/x-good", "--cost-savings");
+
+        assertThat(result.exit()).as(result.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(registry.count("PATCH", "/")).isZero();
+    }
 }

@@ -334,6 +334,10 @@ final class FakeRegistry implements AutoCloseable {
                 invalid(exchange, edit.violations());
                 return;
             }
+            if (edit.rotation()) {
+                rotate(exchange, cluster, edit.candidateRoleArn());
+                return;
+            }
             if (!edit.changed().isEmpty()) {
                 specs.put(cluster.path("id").asText(), edit.spec());
                 cluster.set("spec", shown(edit.spec()));
@@ -341,6 +345,43 @@ final class FakeRegistry implements AutoCloseable {
             }
         }
         send(exchange, 200, view(cluster));
+    }
+
+    /** The provisioner's verdict on a rotation, at once: a candidate whose name ends with -good passes, any other fails. */
+    private void rotate(HttpExchange exchange, ObjectNode cluster, String candidate) throws IOException {
+        String id = cluster.path("id").asText();
+        ClusterSpec current = specs.get(id);
+        boolean good = candidate.endsWith("-good");
+        Map<String, Object> rotation = new LinkedHashMap<>();
+        rotation.put("id", java.util.UUID.randomUUID().toString());
+        rotation.put("status", good ? "switched" : "failed");
+        rotation.put("roleArn", candidate);
+        rotation.put("fromRoleArn", current.roleArn());
+        List<Map<String, Object>> checks = List.of(new LinkedHashMap<>(Map.of("id", "assume-role", "status", good ? "pass" : "fail",
+                "message", (good ? "assumed " : "cannot assume ") + candidate)));
+        if (!good) {
+            checks.get(0).put("remediation", "make the trust policy of " + candidate + " trust the platform");
+        }
+        rotation.put("checks", checks);
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (good) {
+            ClusterSpec switched = current.rotatedTo(candidate);
+            specs.put(id, switched);
+            cluster.set("spec", shown(switched));
+            body.put("cluster", Json.mapper().readTree(view(cluster)));
+            body.put("rotation", rotation);
+            send(exchange, 200, Json.write(body));
+            return;
+        }
+        rotation.put("reason", "rotation failed: assume-role: cannot assume " + candidate);
+        body.put("type", "https://byoc.dev/problems/rotation-failed");
+        body.put("title", "The new role failed validation");
+        body.put("status", 422);
+        body.put("detail", rotation.get("reason") + "; the cluster keeps running on " + current.roleArn());
+        body.put("rotation", rotation);
+        body.put("checks", checks);
+        exchange.getResponseHeaders().set("Content-Type", "application/problem+json");
+        send(exchange, 422, Json.write(body));
     }
 
     private void delete(HttpExchange exchange, String name, boolean force) throws IOException {
