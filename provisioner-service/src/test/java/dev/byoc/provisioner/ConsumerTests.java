@@ -112,10 +112,10 @@ class ConsumerTests {
         // AWS not answering is the platform's trouble (AwsFaults), not a finding about the customer's
         // cluster: the validation ran again (validation-started said once) and passed
         assertThat(timedOut.types()).containsExactly(Outcome.STARTED, VALIDATED);
-        assertThat(timedOut.statuses()).containsExactly(checks("pass", "pass", "pass", "pass", "pass", "pass").toArray(String[]::new));
+        assertThat(timedOut.statuses()).containsExactly(checks("pass", "pass", "pass", "pass", "pass", "pass", "pass").toArray(String[]::new));
         assertThat(neighbour.result()).isEqualTo(VALIDATED);
         assertThat(edited.result()).isEqualTo(VALIDATED);
-        assertThat(edited.statuses()).containsExactly(checks("pass", "pass", "pass", "pass", "pass", "pass").toArray(String[]::new));
+        assertThat(edited.statuses()).containsExactly(checks("pass", "pass", "pass", "pass", "pass", "pass", "pass").toArray(String[]::new));
         // the hanging call (not retried past its deadline), its rerun, the edit's
         server().verify(3, getRequestedFor(urlPathEqualTo("/clusters/slow-01")));
 
