@@ -42,6 +42,15 @@ class ListQueryPlanTests {
     private static final int READ_AT_MOST = 1_000;
     private static final Pattern PARAMETER = Pattern.compile("(?<![:\\w]):([a-zA-Z]\\w*)");
 
+    /**
+     * The statements that must stay index walks without any statistics (V15): the pages everyone
+     * reads, the newest (queued) and GET by name. A rare status (failed, pending, terminating,
+     * deleted) is found through its own index only when the planner knows it is rare, that is
+     * with the statistics autovacuum gathers (deploy/README.md: keep it on).
+     */
+    private static final java.util.Set<String> PLANNED_WITHOUT_STATISTICS = java.util.Set.of("first page", "deep page",
+            "status=running (almost all)", "status=queued (the 100 newest, not projected yet)", "GET of one cluster by name");
+
     @Inject
     AgroalDataSource dataSource;
     @Inject
@@ -92,6 +101,9 @@ class ListQueryPlanTests {
                     List<String> scans = new ArrayList<>();
                     long read = rowsRead(plan, scans);
                     System.out.printf("plan of the list, %s: %d rows read: %s%n", statement.getKey(), read, scans);
+                    if (!statistics && !PLANNED_WITHOUT_STATISTICS.contains(entry.getKey())) {
+                        continue; // printed only: a rare status needs the statistics to pick its index
+                    }
                     plans.assertThat(scans).as("%s: scans %s", statement.getKey(), scans)
                             .noneMatch(scan -> scan.startsWith("Seq Scan on clusters") || scan.startsWith("Seq Scan on cluster_view"));
                     plans.assertThat(read).as("%s: rows read by %s", statement.getKey(), scans).isLessThanOrEqualTo(READ_AT_MOST);

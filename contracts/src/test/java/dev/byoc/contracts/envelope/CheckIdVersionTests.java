@@ -81,10 +81,14 @@ class CheckIdVersionTests {
     }
 
     @Test
-    void aV1ReaderSkipsV2InsteadOfDeadLetteringIt() {
-        // a consumer still on the old contracts jar (it knows only .v1) skips the new version: roll out readers first
-        IncomingEvent old = IncomingEvents.read(IncomingEventTests.headers(VALIDATED_V2), IncomingEventTests.example(VALIDATED_V2),
-                java.util.List.of(EventTypes.VALIDATED_V1));
-        assertThat(old).isNotInstanceOf(IncomingEvent.DeadLetter.class);
+    void aReaderSkipsANewerVersionThanItKnowsInsteadOfDeadLetteringIt() {
+        // what a consumer still on the old contracts jar (it knows only .v1) does with .v2 — the rule that lets
+        // readers be rolled out before the provisioner — shown one version up, since this jar knows .v2:
+        // a .v3 of a type this jar knows is skipped, not dead-lettered
+        java.util.Map<String, String> headers = new java.util.HashMap<>(IncomingEventTests.headers(VALIDATED_V2));
+        headers.put("ce_type", "byoc.cluster.validated.v3");
+        headers.put("ce_source", dev.byoc.contracts.Producers.PROVISIONER);
+        IncomingEvent newer = IncomingEvents.read(headers, IncomingEventTests.example(VALIDATED_V2), EventTypes.CLUSTER_EVENTS);
+        assertThat(newer).isInstanceOf(IncomingEvent.Skipped.class);
     }
 }
