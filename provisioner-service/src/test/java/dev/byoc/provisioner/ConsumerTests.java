@@ -180,6 +180,23 @@ class ConsumerTests {
     }
 
     @Test
+    void aVerifyRequestedIsAnsweredLikeAnEditAndItsRemediationsNameTheVerifyCommand() {
+        String open = Stubs.openRole(clusterId);
+        String verify = Outcome.send("byoc.cluster.verify-requested.v1", clusterId,
+                Spec.sandbox().roleArn(open).verifyRequested(clusterId, "user"));
+
+        Outcome failed = Outcome.await(clusterId, verify);
+        assertThat(failed.types()).containsExactly(Outcome.STARTED, FAILED);
+        assertThat(failed.remediation("external-id-enforced"))
+                .contains("byoc clusters verify c-" + clusterId.toString().substring(0, 8)).doesNotContain("{cluster}");
+
+        // a scheduled one for a cluster whose role enforces the external ID (the sandbox's demo role) passes
+        String scheduled = Outcome.send("byoc.cluster.verify-requested.v1", clusterId,
+                Spec.sandbox().verifyRequested(clusterId, "scheduled"));
+        assertThat(Outcome.await(clusterId, scheduled).types()).containsExactly(Outcome.STARTED, VALIDATED);
+    }
+
+    @Test
     void eventsOfOneClusterAreHandledInOrder() {
         Spec spec = Spec.sandbox();
         String requested = Outcome.request(clusterId, spec);
