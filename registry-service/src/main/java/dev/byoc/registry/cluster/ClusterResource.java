@@ -8,6 +8,7 @@ import dev.byoc.contracts.spec.GridClusterRequest;
 import dev.byoc.contracts.spec.Violation;
 import dev.byoc.registry.auth.CurrentUser;
 import dev.byoc.registry.problem.ProblemException;
+import dev.byoc.registry.teardown.TeardownPreviews;
 import dev.byoc.registry.tenant.Tenants;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -49,9 +50,11 @@ public class ClusterResource {
     private final CurrentUser user;
     private final Tenants tenants;
     private final CrashPoints crashPoints;
+    private final TeardownPreviews previews;
 
     ClusterResource(ClusterService service, ClusterRepository clusters, CurrentUser user, Tenants tenants,
-            CrashPoints crashPoints) {
+            CrashPoints crashPoints, TeardownPreviews previews) {
+        this.previews = previews;
         this.crashPoints = crashPoints;
         this.service = service;
         this.clusters = clusters;
@@ -153,11 +156,48 @@ public class ClusterResource {
 
     @DELETE
     @Path("{name}")
-    public Uni<Response> delete(@PathParam("name") String name, @QueryParam("force") @DefaultValue("false") boolean force) {
+    public Uni<Response> delete(@PathParam("name") String name, @QueryParam("force") String forceParam,
+            @QueryParam("dryRun") String dryRunParam) {
+        // parsed strictly: JAX-RS would read dryRun=banana (or a bare ?dryRun) as false, and so delete for real
+        boolean force = flag("force", forceParam);
+        boolean dryRun = flag("dryRun", dryRunParam);
         String hint = externalIdHint();
+        if (dryRun) {
+            if (force) {
+                throw ProblemException.invalid(List.of(new Violation("force", "a forced delete removes nothing, so there "
+                        + "is no teardown to preview: leave out force=true to preview the teardown, or dryRun=true to delete")));
+            }
+            return previews.preview(user.username(), name).map(preview -> previewed(preview, hint));
+        }
         String eventId = EventIds.random();
         return ClusterService.retryingConflicts(() -> service.delete(user.username(), name, force, eventId))
                 .map(row -> deleted(row, force, hint));
+    }
+
+    /** {@code true}/{@code false} (any case), absent = false; anything else is a 400 naming the parameter. */
+    static boolean flag(String parameter, String value) {
+        if (value == null) {
+            return false;
+        }
+        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        throw ProblemException.invalid(List.of(new Violation(parameter, parameter + " must be true or false")));
+    }
+
+    private static Response previewed(TeardownPreviews.Preview preview, String hint) {
+        var teardown = preview.teardown();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("dryRun", true);
+        body.put("cluster", ClusterRepresentation.of(preview.cluster(), hint));
+        body.put("message", "ready".equals(teardown.outcome())
+                ? "dry run: nothing was changed; deleting the cluster would remove " + teardown.objectCount() + " object"
+                        + (teardown.objectCount() == 1 ? "" : "s") + " under " + teardown.prefix() + " and leave "
+                        + teardown.leftBehind().size() + " resource" + (teardown.leftBehind().size() == 1 ? "" : "s") + " behind"
+                : "dry run: nothing was changed; deleting the cluster now would remove nothing (" + teardown.outcome()
+                        + "): teardown.leftBehind says why");
+        body.put("teardown", teardown);
+        return Response.ok(body).build();
     }
 
     private static Response deleted(ClusterRow row, boolean force, String hint) {
