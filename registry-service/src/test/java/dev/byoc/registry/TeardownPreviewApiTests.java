@@ -3,7 +3,6 @@ package dev.byoc.registry;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -17,6 +16,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.http.Fault;
 import dev.byoc.testsupport.AwsResource;
 import dev.byoc.testsupport.AwsStandIn;
@@ -98,10 +98,10 @@ class TeardownPreviewApiTests {
         as(ADMIN).get("/api/v1/clusters/" + name).then().body("status", equalTo(status));
         // the provisioner was asked with the shared secret, for this cluster and its owner, with no external ID
         provisioner.verify(1, postRequestedFor(urlPathEqualTo(PATH))
-                .withHeader("Authorization", equalTo("Bearer " + SECRET))
-                .withRequestBody(matchingJsonPath("$.clusterId", equalTo(id)))
-                .withRequestBody(matchingJsonPath("$.owner", equalTo(AwsStandIn.OWNER)))
-                .withRequestBody(matchingJsonPath("$.spec.bucketName", equalTo("byoc-demo-01-bucket"))));
+                .withHeader("Authorization", WireMock.equalTo("Bearer " + SECRET))
+                .withRequestBody(matchingJsonPath("$.clusterId", WireMock.equalTo(id)))
+                .withRequestBody(matchingJsonPath("$.owner", WireMock.equalTo(AwsStandIn.OWNER)))
+                .withRequestBody(matchingJsonPath("$.spec.bucketName", WireMock.equalTo("byoc-demo-01-bucket"))));
         assertThat(provisioner.findAll(anyRequestedFor(anyUrl()))).allSatisfy(r -> assertThat(r.getBodyAsString())
                 .doesNotContain(AwsStandIn.externalIdOf(AwsStandIn.OWNER)).doesNotContain("externalId"));
     }

@@ -1,7 +1,6 @@
 package dev.byoc.system;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -12,6 +11,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import dev.byoc.contracts.Json;
 import dev.byoc.contracts.envelope.IncomingEvents;
@@ -55,7 +55,7 @@ class DeletePreviewIT {
     @Test
     void thePreviewListsExactlyWhatTheTeardownThenRemoves() throws Exception {
         String spec = Files.readString(Path.of(System.getProperty("byoc.root"), "deploy/local/demo-spec.json"))
-                .replace("\"demo-01\",", "\"preview-01\",");
+                .replace("\"name\": \"demo-01\"", "\"name\": \"preview-01\"");
         String id = given().baseUri(system.registry.url()).auth().oauth2(SystemUnderTest.ADMIN_KEY)
                 .contentType("application/json").body(spec).post("/api/v1/clusters")
                 .then().statusCode(201).extract().path("id");
@@ -68,10 +68,10 @@ class DeletePreviewIT {
         List<String> keys = IntStream.range(0, 3).mapToObj(i -> prefix + "runs/" + i + "/log.txt").toList();
         List<StubMapping> stubs = new ArrayList<>();
         var server = system.aws.server();
-        stubs.add(server.stubFor(get(urlPathMatching("/" + bucket + "/?")).atPriority(1).withQueryParam("list-type", equalTo("2"))
-                .withQueryParam("prefix", equalTo(prefix)).willReturn(xml(listing(bucket, prefix, keys)))));
-        stubs.add(server.stubFor(get(urlPathMatching("/" + bucket + "/?")).atPriority(1).withQueryParam("list-type", equalTo("2"))
-                .withQueryParam("prefix", equalTo(neighbour)).willReturn(xml(listing(bucket, neighbour, List.of(neighbour + "x"))))));
+        stubs.add(server.stubFor(get(urlPathMatching("/" + bucket + "/?")).atPriority(1).withQueryParam("list-type", WireMock.equalTo("2"))
+                .withQueryParam("prefix", WireMock.equalTo(prefix)).willReturn(xml(listing(bucket, prefix, keys)))));
+        stubs.add(server.stubFor(get(urlPathMatching("/" + bucket + "/?")).atPriority(1).withQueryParam("list-type", WireMock.equalTo("2"))
+                .withQueryParam("prefix", WireMock.equalTo(neighbour)).willReturn(xml(listing(bucket, neighbour, List.of(neighbour + "x"))))));
         stubs.add(server.stubFor(post(urlPathMatching("/" + bucket + "/?")).atPriority(1).withQueryParam("delete", matching(".*"))
                 .willReturn(xml(deleted(keys)))));
         try {
@@ -87,7 +87,7 @@ class DeletePreviewIT {
             given().baseUri(system.registry.url()).auth().oauth2(SystemUnderTest.ADMIN_KEY).get("/api/v1/clusters/preview-01")
                     .then().statusCode(200).body("status", equalTo("running"));
             assertThat(server.findAll(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(urlPathMatching("/" + bucket + "/?"))
-                    .withQueryParam("list-type", equalTo("2")))).isNotEmpty()
+                    .withQueryParam("list-type", WireMock.equalTo("2")))).isNotEmpty()
                     .allSatisfy(r -> assertThat(r.queryParameter("prefix").firstValue()).isEqualTo(prefix));
             assertThat(server.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
                     urlPathMatching("/" + bucket + "/?")).withQueryParam("delete", matching(".*")))).isEmpty();
