@@ -156,11 +156,12 @@ public class ClusterResource {
 
     @DELETE
     @Path("{name}")
-    public Uni<Response> delete(@PathParam("name") String name, @QueryParam("force") String forceParam,
-            @QueryParam("dryRun") String dryRunParam) {
-        // parsed strictly: JAX-RS would read dryRun=banana (or a bare ?dryRun) as false, and so delete for real
-        boolean force = flag("force", forceParam);
-        boolean dryRun = flag("dryRun", dryRunParam);
+    public Uni<Response> delete(@PathParam("name") String name, @Context UriInfo uri) {
+        // read from the raw query, strictly: JAX-RS reads dryRun=banana as false and a bare ?dryRun (or
+        // ?dryRun=) as absent, so either would delete for real when the caller meant a preview
+        String query = uri.getRequestUri().getRawQuery();
+        boolean force = flag("force", query);
+        boolean dryRun = flag("dryRun", query);
         String hint = externalIdHint();
         if (dryRun) {
             if (force) {
@@ -174,15 +175,35 @@ public class ClusterResource {
                 .map(row -> deleted(row, force, hint));
     }
 
-    /** {@code true}/{@code false} (any case), absent = false; anything else is a 400 naming the parameter. */
-    static boolean flag(String parameter, String value) {
-        if (value == null) {
+    /**
+     * The flag {@code parameter} of the raw query: {@code true}/{@code false} (any case), absent = false;
+     * present with anything else (empty, {@code banana}, or two different values) is a 400 naming it.
+     */
+    static boolean flag(String parameter, String rawQuery) {
+        java.util.Set<String> values = new java.util.HashSet<>();
+        for (String pair : rawQuery == null || rawQuery.isEmpty() ? new String[0] : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = decoded(eq < 0 ? pair : pair.substring(0, eq));
+            if (key.equals(parameter)) {
+                values.add(eq < 0 ? "" : decoded(pair.substring(eq + 1)).toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        if (values.isEmpty()) {
             return false;
         }
-        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
-            return Boolean.parseBoolean(value);
+        if (values.size() == 1 && (values.contains("true") || values.contains("false"))) {
+            return values.contains("true");
         }
-        throw ProblemException.invalid(List.of(new Violation(parameter, parameter + " must be true or false")));
+        throw ProblemException.invalid(List.of(new Violation(parameter, parameter + " must be true or false (once)")));
+    }
+
+    /** A malformed escape ({@code %zz}) stays as it is: it then matches neither a name nor true/false. */
+    private static String decoded(String raw) {
+        try {
+            return java.net.URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return raw;
+        }
     }
 
     private static Response previewed(TeardownPreviews.Preview preview, String hint) {
