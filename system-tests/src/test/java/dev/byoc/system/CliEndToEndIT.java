@@ -92,6 +92,14 @@ class CliEndToEndIT {
         assertThat(wrongContext.exit()).isEqualTo(2);
         assertThat(wrongContext.err()).contains("cli-01");
 
+        Run preview = byoc("delete", "cluster", "cli-01", "--dry-run");
+        assertThat(preview.exit()).as(preview.err()).isZero();
+        assertThat(preview.out()).contains("remove 0 objects under s3://" + AwsStandIn.BUCKET + "/byoc/")
+                .contains("leave behind (3):").contains(AwsStandIn.ROLE_ARN).contains("terraform destroy");
+        assertThat(preview.err()).contains("nothing was changed");
+        Run stillThere = byoc("clusters", "--output", "json");
+        assertThat(stillThere.out()).contains("\"cli-01\"").doesNotContain("\"terminating\"");
+
         Run delete = byoc("delete", "cluster", "cli-01", "--yes", "--wait", "--timeout", "60s");
         assertThat(delete.exit()).as(delete.err()).isZero();
         assertThat(delete.out() + delete.err()).contains("terraform destroy");
