@@ -9,9 +9,6 @@ import dev.byoc.testsupport.AwsStandIn;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,22 +36,8 @@ class CliEndToEndIT {
 
     /** Runs the CLI with no BYOC_URL/BYOC_API_KEY: only what `byoc login` stored. */
     private static Run byoc(String... args) throws Exception {
-        Path jar = Path.of(System.getProperty("byoc.root"), "cli/target/byoc.jar");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().remove("BYOC_URL");
-        builder.environment().remove("BYOC_API_KEY");
-        builder.environment().put("XDG_CONFIG_HOME", config.toString());
-        Path out = Files.createTempFile("byoc-out", ".txt");
-        Path err = Files.createTempFile("byoc-err", ".txt");
-        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("byoc " + String.join(" ", args) + " did not finish");
-        }
-        return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+        CliProcess.Run run = CliProcess.run(config, args);
+        return new Run(run.exit(), run.out(), run.err());
     }
 
     @Test

@@ -22,12 +22,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -138,23 +136,8 @@ class VerifyAndDriftIT {
         return records.stream().filter(r -> id.equals(KafkaTestClient.header(r, "ce_id"))).findFirst();
     }
 
-    private static CliEndToEndIT.Run byoc(String... args) throws Exception {
-        Path jar = Path.of(System.getProperty("byoc.root"), "cli/target/byoc.jar");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().remove("BYOC_URL");
-        builder.environment().remove("BYOC_API_KEY");
-        builder.environment().put("XDG_CONFIG_HOME", config.toString());
-        Path out = Files.createTempFile("byoc-out", ".txt");
-        Path err = Files.createTempFile("byoc-err", ".txt");
-        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("byoc " + String.join(" ", args) + " did not finish");
-        }
-        return new CliEndToEndIT.Run(process.exitValue(), Files.readString(out), Files.readString(err));
+    private static CliProcess.Run byoc(String... args) throws Exception {
+        return CliProcess.run(config, args);
     }
 
     @Test
@@ -168,14 +151,14 @@ class VerifyAndDriftIT {
                 .contains("byoc clusters verify " + name).doesNotContain("edit the cluster");
         JsonNode specBefore = failed.path("spec");
 
-        CliEndToEndIT.Run login = byoc("login", "--username", "admin", "--key", SystemUnderTest.ADMIN_KEY, "--url", system.registry.url());
+        CliProcess.Run login = byoc("login", "--username", "admin", "--key", SystemUnderTest.ADMIN_KEY, "--url", system.registry.url());
         assertThat(login.exit()).as(login.err()).isZero();
-        CliEndToEndIT.Run stillOpen = byoc("clusters", "verify", name, "--wait", "--timeout", "60s");
+        CliProcess.Run stillOpen = byoc("clusters", "verify", name, "--wait", "--timeout", "60s");
         assertThat(stillOpen.exit()).as("a check still fails: exit 1\n" + stillOpen.err()).isEqualTo(1);
         assertThat(stillOpen.out()).contains("external-id-enforced").contains("fail");
 
         closeTrust();
-        CliEndToEndIT.Run verified = byoc("clusters", "verify", name, "--wait", "--timeout", "60s");
+        CliProcess.Run verified = byoc("clusters", "verify", name, "--wait", "--timeout", "60s");
         assertThat(verified.exit()).as(verified.out() + verified.err()).isZero();
         assertThat(verified.out()).contains("external-id-enforced").doesNotContain("fail");
         JsonNode running = awaitStatus(name, "running", Duration.ofSeconds(60));
