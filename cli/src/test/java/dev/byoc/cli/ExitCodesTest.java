@@ -74,7 +74,7 @@ class ExitCodesTest extends RegistryTestBase {
     @Test
     void eachCommandsTextForTheSharedOptionsIsInItsHelp() {
         ResourceBundle texts = ResourceBundle.getBundle("dev.byoc.cli.command.OptionTexts");
-        assertThat(texts.keySet()).hasSize(7);
+        assertThat(texts.keySet()).hasSize(10);
         for (String key : texts.keySet()) {
             List<String> parts = List.of(key.split("\\."));
             List<String> args = new ArrayList<>(parts.subList(1, parts.size() - 1));

@@ -95,8 +95,9 @@ class VerifyAndFleetTest extends RegistryTestBase {
         assertThat(result.exit()).as(result.toString()).isZero();
         String[] lines = result.out().split("\n");
         assertThat(lines).hasSize(4);
-        assertThat(lines[0]).contains("demo-01").contains("failed");
-        assertThat(lines[1]).contains("demo-02").contains("running");
+        // each cluster's state first (newest first, as the list gives them)
+        assertThat(java.util.List.of(lines[0], lines[1])).anySatisfy(l -> assertThat(l).contains("demo-01").contains("failed"))
+                .anySatisfy(l -> assertThat(l).contains("demo-02").contains("running"));
         assertThat(lines[2]).matches("\\S+Z  demo-01  check external-id-enforced: fail -> pass");
         assertThat(lines[3]).matches("\\S+Z  demo-01  running  EKS cluster is ACTIVE");
         assertThat(registry.count("GET", "/api/v1/events")).isEqualTo(1);
