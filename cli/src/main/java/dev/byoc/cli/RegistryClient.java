@@ -134,6 +134,11 @@ public class RegistryClient {
         return json(send(request(clusterPath(name) + (force ? "?force=true" : "")).DELETE(), 200, 202));
     }
 
+    /** {@code {dryRun, cluster, message, teardown}}: what deleting would remove and leave; nothing is changed. */
+    public JsonNode deletePreview(String name) {
+        return json(send(request(clusterPath(name) + "?dryRun=true").DELETE(), 200));
+    }
+
     public JsonNode setClusterContext(String name) {
         return json(send(request("/api/v1/users/me/cluster-context")
                 .header("Content-Type", "application/json")

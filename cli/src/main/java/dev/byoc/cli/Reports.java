@@ -159,6 +159,45 @@ public final class Reports {
         return out.toString();
     }
 
+    /**
+     * The human view of {@code byoc delete cluster <name> --dry-run}: how many objects the teardown
+     * would remove under the prefix, the first of them, and what it would leave, with the hint.
+     */
+    public static String teardownPreview(String name, JsonNode preview, Style style) {
+        StringBuilder out = new StringBuilder();
+        long count = preview.path("objectCount").asLong(0);
+        String prefix = text(preview, "prefix");
+        JsonNode objects = preview.path("objects");
+        out.append(style.bold("dry run:")).append(" deleting cluster '").append(name).append("' would\n");
+        if ("ready".equals(text(preview, "outcome"))) {
+            out.append("remove ").append(count).append(count == 1 ? " object" : " objects").append(" under ").append(prefix)
+                    .append(count == 0 ? " (nothing there)" : ":").append('\n');
+            for (JsonNode item : objects) {
+                out.append("  ").append(style.red("-")).append(' ').append(item.asText()).append('\n');
+            }
+            if (count > objects.size()) {
+                out.append("  … and ").append(count - objects.size()).append(" more\n");
+            }
+        } else {
+            out.append("remove nothing (").append(text(preview, "outcome")).append("): see why below\n");
+        }
+        JsonNode left = preview.path("leftBehind");
+        out.append("leave behind (").append(left.size()).append("):").append(left.isEmpty() ? " nothing" : "").append('\n');
+        for (JsonNode item : left) {
+            out.append("  ").append(style.yellow("•")).append(' ').append(text(item, "resource"));
+            String reason = text(item, "reason");
+            if (reason != null && !reason.isBlank()) {
+                out.append('\n').append("      ").append(reason);
+            }
+            out.append('\n');
+        }
+        String hint = text(preview, "hint");
+        if (hint != null && !hint.isBlank()) {
+            out.append(style.bold("next:")).append(' ').append(hint).append('\n');
+        }
+        return out.toString();
+    }
+
     /** The failing checks, each with what to do about it (for stderr when a cluster failed). */
     public static List<String> failingChecks(JsonNode node, Style style) {
         List<String> lines = new ArrayList<>();

@@ -191,7 +191,13 @@ final class FakeRegistry implements AutoCloseable {
                 switch (method) {
                     case "GET" -> get(exchange, name);
                     case "PATCH" -> patch(exchange, name, body);
-                    case "DELETE" -> delete(exchange, name, "true".equals(params.get("force")));
+                    case "DELETE" -> {
+                        if ("true".equals(params.get("dryRun"))) {
+                            deletePreview(exchange, name);
+                        } else {
+                            delete(exchange, name, "true".equals(params.get("force")));
+                        }
+                    }
                     default -> problem(exchange, 405, "this method is not allowed on this resource", null);
                 }
             } else if (path.equals("/api/v1/events") && method.equals("GET")) {
@@ -382,6 +388,23 @@ final class FakeRegistry implements AutoCloseable {
         body.put("checks", checks);
         exchange.getResponseHeaders().set("Content-Type", "application/problem+json");
         send(exchange, 422, Json.write(body));
+    }
+
+    /** What DELETE ?dryRun=true answers for any cluster: a canned preview of {@code objectCount} objects. */
+    volatile JsonNode teardownPreview;
+
+    private void deletePreview(HttpExchange exchange, String name) throws IOException {
+        ObjectNode cluster = cluster(name);
+        if (cluster == null) {
+            notFound(exchange, name);
+            return;
+        }
+        ObjectNode answer = Json.mapper().createObjectNode();
+        answer.put("dryRun", true);
+        answer.set("cluster", Json.mapper().readTree(view(cluster)));
+        answer.put("message", "dry run: nothing was changed");
+        answer.set("teardown", teardownPreview);
+        send(exchange, 200, Json.write(answer));
     }
 
     private void delete(HttpExchange exchange, String name, boolean force) throws IOException {

@@ -99,6 +99,23 @@ class ListAndDescribeTest extends RegistryTestBase {
     }
 
     @Test
+    void describeShowsACheckTheCliHasNeverHeardOfLikeAnyOther() throws Exception {
+        // check ids are open in validated.v2 / validation-failed.v2: kubernetes-api, and whatever comes later
+        registry.setStatus("demo-01", "failed", "kubernetes-api failed", Json.mapper().readTree("""
+                [{"id": "eks-cluster", "status": "pass", "message": "EKS cluster demo-01 in us-east-1 is ACTIVE", "remediation": null},
+                 {"id": "kubernetes-api", "status": "fail", "message": "the Kubernetes API of demo-01 refused the role (HTTP 401)",
+                  "remediation": "aws eks create-access-entry --cluster-name demo-01 --principal-arn arn:aws:iam::111122223333:role/byoc-demo-01 --type STANDARD"},
+                 {"id": "old-credential-revoked", "status": "warn", "message": "a check added after this CLI", "remediation": null}]"""), null);
+
+        var result = cli.run("clusters", "describe", "demo-01");
+
+        assertThat(result.exit()).as(result.toString()).isZero();
+        assertThat(result.out()).containsPattern("kubernetes-api\\s+fail\\s+the Kubernetes API of demo-01 refused the role")
+                .contains("→ fix: aws eks create-access-entry --cluster-name demo-01")
+                .containsPattern("old-credential-revoked\\s+warn\\s+a check added after this CLI");
+    }
+
+    @Test
     void describeOfAnUnknownNameSuggestsCloseOnes() {
         var result = cli.run("clusters", "describe", "demo-02");
 

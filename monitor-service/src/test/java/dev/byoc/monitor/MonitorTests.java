@@ -130,7 +130,7 @@ class MonitorTests {
         String cause = UUID.randomUUID().toString();
         send(id, "byoc.cluster.validation-started.v1", """
                 {"clusterId": "%s", "causeEventId": "%s", "startedAt": "%s"}""".formatted(id, cause, Instant.now()));
-        send(id, "byoc.cluster.validated.v1", """
+        send(id, "byoc.cluster.validated.v2", """
                 {"clusterId": "%s", "causeEventId": "%s", "checks": [], "completedAt": "%s"}""".formatted(id, cause, Instant.now()));
     }
 

@@ -112,10 +112,10 @@ class ConsumerTests {
         // AWS not answering is the platform's trouble (AwsFaults), not a finding about the customer's
         // cluster: the validation ran again (validation-started said once) and passed
         assertThat(timedOut.types()).containsExactly(Outcome.STARTED, VALIDATED);
-        assertThat(timedOut.statuses()).containsExactly(checks("pass", "pass", "pass", "pass", "pass", "pass").toArray(String[]::new));
+        assertThat(timedOut.statuses()).containsExactly(checks("pass", "pass", "pass", "pass", "pass", "pass", "pass").toArray(String[]::new));
         assertThat(neighbour.result()).isEqualTo(VALIDATED);
         assertThat(edited.result()).isEqualTo(VALIDATED);
-        assertThat(edited.statuses()).containsExactly(checks("pass", "pass", "pass", "pass", "pass", "pass").toArray(String[]::new));
+        assertThat(edited.statuses()).containsExactly(checks("pass", "pass", "pass", "pass", "pass", "pass", "pass").toArray(String[]::new));
         // the hanging call (not retried past its deadline), its rerun, the edit's
         server().verify(3, getRequestedFor(urlPathEqualTo("/clusters/slow-01")));
 
@@ -177,6 +177,23 @@ class ConsumerTests {
         assertThat(Outcome.await(clusterId, first).result()).isEqualTo(FAILED);
         // once A is done, everything is acknowledged: the group catches up with the end of the partition
         await().atMost(Duration.ofSeconds(30)).until(() -> committed().getOrDefault(partition, -1L) == endOffset(partition));
+    }
+
+    @Test
+    void aVerifyRequestedIsAnsweredLikeAnEditAndItsRemediationsNameTheVerifyCommand() {
+        String open = Stubs.openRole(clusterId);
+        String verify = Outcome.send("byoc.cluster.verify-requested.v1", clusterId,
+                Spec.sandbox().roleArn(open).verifyRequested(clusterId, "user"));
+
+        Outcome failed = Outcome.await(clusterId, verify);
+        assertThat(failed.types()).containsExactly(Outcome.STARTED, FAILED);
+        assertThat(failed.remediation("external-id-enforced"))
+                .contains("byoc clusters verify c-" + clusterId.toString().substring(0, 8)).doesNotContain("{cluster}");
+
+        // a scheduled one for a cluster whose role enforces the external ID (the sandbox's demo role) passes
+        String scheduled = Outcome.send("byoc.cluster.verify-requested.v1", clusterId,
+                Spec.sandbox().verifyRequested(clusterId, "scheduled"));
+        assertThat(Outcome.await(clusterId, scheduled).types()).containsExactly(Outcome.STARTED, VALIDATED);
     }
 
     @Test

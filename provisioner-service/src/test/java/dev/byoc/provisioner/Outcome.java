@@ -28,8 +28,8 @@ record Outcome(String causeId, List<ConsumerRecord<String, String>> records) {
     static final String DELETED = "byoc.cluster.deleted.v2";
     static final String REQUESTED_V1 = "byoc.cluster.requested.v1";
     static final String STARTED = "byoc.cluster.validation-started.v1";
-    static final String VALIDATED = "byoc.cluster.validated.v1";
-    static final String FAILED = "byoc.cluster.validation-failed.v1";
+    static final String VALIDATED = "byoc.cluster.validated.v2";
+    static final String FAILED = "byoc.cluster.validation-failed.v2";
     static final String TORN_DOWN = "byoc.cluster.teardown-completed.v1";
     static final String ROTATION_REQUESTED = "byoc.cluster.rotation-requested.v1";
     static final String ROTATION_VALIDATED = "byoc.cluster.rotation-validated.v1";
@@ -143,7 +143,8 @@ record Outcome(String causeId, List<ConsumerRecord<String, String>> records) {
     }
 
     static List<String> checks(String... statuses) {
-        List<String> ids = List.of("assume-role", "external-id-enforced", "account-matches", "eks-cluster", "s3-bucket", "quotas");
+        List<String> ids = List.of("assume-role", "external-id-enforced", "account-matches", "eks-cluster", "kubernetes-api", "s3-bucket",
+                "quotas");
         List<String> out = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
             out.add(ids.get(i) + "=" + statuses[i]);

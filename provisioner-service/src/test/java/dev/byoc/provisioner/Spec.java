@@ -84,6 +84,13 @@ record Spec(String owner, String region, String roleArn, String bucketName, Stri
                  "updatedAt": "%s"}""".formatted(clusterId, clusterId.toString().substring(0, 8), owner, json(), Instant.now());
     }
 
+    /** byoc.cluster.verify-requested.v1: the checks again, the spec unchanged. */
+    String verifyRequested(UUID clusterId, String trigger) {
+        return """
+                {"clusterId": "%s", "name": "c-%s", "owner": "%s", "spec": %s, "trigger": "%s", "requestedAt": "%s"}"""
+                .formatted(clusterId, clusterId.toString().substring(0, 8), owner, json(), trigger, Instant.now());
+    }
+
     String deleted(UUID clusterId, boolean force) {
         return """
                 {"clusterId": "%s", "name": "c-%s", "owner": "%s", "spec": %s, "force": %s, "deletedAt": "%s"}"""

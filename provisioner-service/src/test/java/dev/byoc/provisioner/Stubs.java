@@ -155,11 +155,29 @@ final class Stubs {
         return get(urlPathEqualTo("/clusters/" + name)).withHeader("Authorization", containing("/eks/aws4_request"));
     }
 
+    /** A DescribeCluster answer; but while CREATING (no API server yet, as EKS), its endpoint is the stand-in's Kubernetes API. */
     static ResponseDefinitionBuilder eksCluster(String name, String status) {
+        String api = "CREATING".equals(status) ? "" : """
+                 "endpoint": "%s", "certificateAuthority": {"data": "%s"},""".formatted(AwsStandIn.shared().kubernetesEndpoint(),
+                AwsStandIn.shared().kubernetesCa());
         return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("""
                 {"cluster": {"name": "%s", "arn": "arn:aws:eks:us-east-1:111122223333:cluster/%s", "createdAt": 1735689600.123,
-                 "version": "1.31", "roleArn": "arn:aws:iam::111122223333:role/%s-eks-cluster-role", "status": "%s",
-                 "health": {"issues": []}, "platformVersion": "eks.20"}}""".formatted(name, name, name, status));
+                 "version": "1.31", "roleArn": "arn:aws:iam::111122223333:role/%s-eks-cluster-role", "status": "%s",%s
+                 "health": {"issues": []}, "platformVersion": "eks.20"}}""".formatted(name, name, name, status, api));
+    }
+
+    /** DescribeCluster for the demo cluster with another endpoint and CA (base64 PEM). */
+    static ResponseDefinitionBuilder eksClusterAt(String endpoint, String caBase64) {
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("""
+                {"cluster": {"name": "demo-01", "arn": "arn:aws:eks:us-east-1:111122223333:cluster/demo-01", "createdAt": 1735689600.123,
+                 "version": "1.31", "status": "ACTIVE", "endpoint": "%s", "certificateAuthority": {"data": "%s"},
+                 "resourcesVpcConfig": {"endpointPublicAccess": true, "endpointPrivateAccess": true},
+                 "accessConfig": {"authenticationMode": "API_AND_CONFIG_MAP"}, "platformVersion": "eks.20"}}""".formatted(endpoint, caBase64));
+    }
+
+    /** Every request the Kubernetes API stand-in received (WireMock's HTTPS port shares the journal). */
+    static RequestPatternBuilder kubernetesRequests() {
+        return com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(urlPathMatching("/(version|apis/.*)"));
     }
 
     // ------------------------------------------------------------------ S3 (REST-XML, path style)

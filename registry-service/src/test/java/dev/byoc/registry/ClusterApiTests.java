@@ -108,6 +108,17 @@ class ClusterApiTests {
         as(ADMIN).get("/api/v1/clusters/" + name).then().statusCode(404);
     }
 
+    /** Here nothing listens at the provisioner's URL (the test profile's port 1): the preview is 503, nothing changed. */
+    @Test
+    void aDeletePreviewWithTheProvisionerDownIs503AndDeletesNothing() {
+        String name = unique("down");
+        as(ADMIN).contentType("application/json").body(Specs.grid(name)).post("/api/v1/clusters").then().statusCode(201);
+        as(ADMIN).queryParam("dryRun", true).delete("/api/v1/clusters/" + name).then().statusCode(503)
+                .contentType("application/problem+json").header("Retry-After", "5")
+                .body("type", containsString("provisioner-unavailable")).body("detail", containsString("nothing was changed"));
+        as(ADMIN).get("/api/v1/clusters/" + name).then().statusCode(200).body("status", equalTo("queued"));
+    }
+
     @Test
     void clusterNameRulesUseTheSeedExamples() {
         for (String bad : List.of("foo_01", "-foo", "Foo", "foo..bar")) {

@@ -42,6 +42,15 @@ class ListQueryPlanTests {
     private static final int READ_AT_MOST = 1_000;
     private static final Pattern PARAMETER = Pattern.compile("(?<![:\\w]):([a-zA-Z]\\w*)");
 
+    /**
+     * The statements that must stay index walks without any statistics (V15): the pages everyone
+     * reads, the newest (queued) and GET by name. A rare status (failed, pending, terminating,
+     * deleted) is found through its own index only when the planner knows it is rare, that is
+     * with the statistics autovacuum gathers (deploy/README.md: keep it on).
+     */
+    private static final java.util.Set<String> PLANNED_WITHOUT_STATISTICS = java.util.Set.of("first page", "deep page",
+            "status=running (almost all)", "status=queued (the 100 newest, not projected yet)", "GET of one cluster by name");
+
     @Inject
     AgroalDataSource dataSource;
     @Inject
@@ -62,7 +71,7 @@ class ListQueryPlanTests {
                     deepCreated = rs.getTimestamp(1).toInstant();
                     deepId = (UUID) rs.getObject(2);
                 }
-                Map<String, ListQuery> statements = Map.of(
+                Map<String, ListQuery> statements = pairs(
                         "first page", clusters.listQuery(owner, false, null, null, null, LIMIT),
                         "deep page", clusters.listQuery(owner, false, null, deepCreated, deepId, LIMIT),
                         "with deleted", clusters.listQuery(owner, true, null, null, null, LIMIT),
@@ -73,21 +82,33 @@ class ListQueryPlanTests {
                         "status=queued (the 100 newest, not projected yet)", clusters.listQuery(owner, false, "queued", null, null, LIMIT),
                         "status=terminating (10, deletion not projected yet)",
                         clusters.listQuery(owner, false, "terminating", null, null, LIMIT),
-                        "status=deleted (5, forced)", clusters.listQuery(owner, true, "deleted", null, null, LIMIT));
+                        "status=deleted (5, forced)", clusters.listQuery(owner, true, "deleted", null, null, LIMIT),
+                        "GET of one cluster by name", clusters.byNameQuery(owner, "c-12345"));
                 org.assertj.core.api.SoftAssertions plans = new org.assertj.core.api.SoftAssertions();
+                // with the statistics ANALYZE gathered, then without any: a server with autovacuum off (this machine's)
+                // never gathers them, and the full bench found the list reading every row of the owner there
+                for (boolean statistics : new boolean[] {true, false}) {
+                if (!statistics) {
+                    sql.execute("delete from pg_statistic where starelid in ('clusters'::regclass, 'cluster_view'::regclass)");
+                }
                 for (var entry : statements.entrySet()) {
                   // as planned for its values, and as the generic plan PostgreSQL uses for a prepared statement after five runs
                   for (boolean generic : new boolean[] {false, true}) {
-                    var statement = Map.entry(entry.getKey() + (generic ? " (generic plan)" : ""), entry.getValue());
+                    var statement = Map.entry(entry.getKey() + (generic ? " (generic plan)" : "")
+                            + (statistics ? "" : " (no statistics)"), entry.getValue());
                     JsonNode plan = generic ? genericPlan(sql, statement.getValue()) : plan(sql, "explain (analyze, format json) "
                             + inline(statement.getValue()));
                     List<String> scans = new ArrayList<>();
                     long read = rowsRead(plan, scans);
                     System.out.printf("plan of the list, %s: %d rows read: %s%n", statement.getKey(), read, scans);
+                    if (!statistics && !PLANNED_WITHOUT_STATISTICS.contains(entry.getKey())) {
+                        continue; // printed only: a rare status needs the statistics to pick its index
+                    }
                     plans.assertThat(scans).as("%s: scans %s", statement.getKey(), scans)
                             .noneMatch(scan -> scan.startsWith("Seq Scan on clusters") || scan.startsWith("Seq Scan on cluster_view"));
                     plans.assertThat(read).as("%s: rows read by %s", statement.getKey(), scans).isLessThanOrEqualTo(READ_AT_MOST);
                   }
+                }
                 }
                 plans.assertAll();
             } finally {
@@ -96,6 +117,15 @@ class ListQueryPlanTests {
                 sql.execute("delete from users where username = '" + owner + "'");
             }
         }
+    }
+
+    /** Name, statement, name, statement, … in order (more than Map.of takes). */
+    private static Map<String, ListQuery> pairs(Object... namesAndStatements) {
+        Map<String, ListQuery> statements = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < namesAndStatements.length; i += 2) {
+            statements.put((String) namesAndStatements[i], (ListQuery) namesAndStatements[i + 1]);
+        }
+        return statements;
     }
 
     private static void seed(Statement sql, String owner) throws Exception {

@@ -9,9 +9,6 @@ import dev.byoc.testsupport.AwsStandIn;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,22 +36,8 @@ class CliEndToEndIT {
 
     /** Runs the CLI with no BYOC_URL/BYOC_API_KEY: only what `byoc login` stored. */
     private static Run byoc(String... args) throws Exception {
-        Path jar = Path.of(System.getProperty("byoc.root"), "cli/target/byoc.jar");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().remove("BYOC_URL");
-        builder.environment().remove("BYOC_API_KEY");
-        builder.environment().put("XDG_CONFIG_HOME", config.toString());
-        Path out = Files.createTempFile("byoc-out", ".txt");
-        Path err = Files.createTempFile("byoc-err", ".txt");
-        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("byoc " + String.join(" ", args) + " did not finish");
-        }
-        return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+        CliProcess.Run run = CliProcess.run(config, args);
+        return new Run(run.exit(), run.out(), run.err());
     }
 
     @Test
@@ -91,6 +74,14 @@ class CliEndToEndIT {
         Run wrongContext = byoc("user", "set-cluster-context", "cli-0");
         assertThat(wrongContext.exit()).isEqualTo(2);
         assertThat(wrongContext.err()).contains("cli-01");
+
+        Run preview = byoc("delete", "cluster", "cli-01", "--dry-run");
+        assertThat(preview.exit()).as(preview.err()).isZero();
+        assertThat(preview.out()).contains("remove 0 objects under s3://" + AwsStandIn.BUCKET + "/byoc/")
+                .contains("leave behind (3):").contains(AwsStandIn.ROLE_ARN).contains("terraform destroy");
+        assertThat(preview.err()).contains("nothing was changed");
+        Run stillThere = byoc("clusters", "--output", "json");
+        assertThat(stillThere.out()).contains("\"cli-01\"").doesNotContain("\"terminating\"");
 
         Run delete = byoc("delete", "cluster", "cli-01", "--yes", "--wait", "--timeout", "60s");
         assertThat(delete.exit()).as(delete.err()).isZero();

@@ -18,6 +18,8 @@ import java.util.Map;
  */
 final class SystemUnderTest implements AutoCloseable {
     static final String ADMIN_KEY = "system-test-admin-key";
+    /** The registry's and the provisioner's shared secret of the provisioner's internal API. */
+    static final String INTERNAL_API_SECRET = "system-test-internal-api-secret-0123456789";
 
     final KafkaBroker kafka;
     final PostgresServer postgres;
@@ -66,8 +68,14 @@ final class SystemUnderTest implements AutoCloseable {
         // would pace the whole fleet (a real fleet spreads over many accounts)
         env.put("BYOC_MONITOR_ACCOUNT_POLLS_PER_SECOND", "1000");
 
+        // the registry asks the provisioner's internal API for teardown previews: its port is chosen first
+        int provisionerPort = freePort();
+        env.put("BYOC_INTERNAL_API_SECRET", INTERNAL_API_SECRET);
+        env.put("BYOC_INTERNAL_API_PROVISIONER_URL", "http://127.0.0.1:" + provisionerPort);
+
         registry = start(root, "registry-service", env);
-        provisioner = start(root, "provisioner-service", env);
+        provisioner = ServiceProcess.start(root, "provisioner-service", provisionerPort, env);
+        all.add(provisioner);
         monitor = start(root, "monitor-service", env);
         for (ServiceProcess service : all) {
             service.awaitReady(Duration.ofSeconds(90));

@@ -82,7 +82,7 @@ class WalkingSkeletonIT {
         });
         List<String> types = records.stream().map(r -> IncomingEvents.toMap(r.headers()).get("ce_type")).toList();
         assertThat(types).startsWith("byoc.cluster.requested.v2")
-                .contains("byoc.cluster.validation-started.v1", "byoc.cluster.validated.v1", "byoc.cluster.health-observed.v1");
+                .contains("byoc.cluster.validation-started.v1", "byoc.cluster.validated.v2", "byoc.cluster.health-observed.v1");
         List<String> statuses = records.stream()
                 .map(r -> IncomingEvents.read(r.headers(), r.value(), EventTypes.CLUSTER_EVENTS))
                 .filter(e -> e instanceof IncomingEvent.Accepted a && a.data() instanceof StatusChanged)

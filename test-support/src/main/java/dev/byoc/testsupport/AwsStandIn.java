@@ -42,13 +42,49 @@ public final class AwsStandIn {
 
     /** {@code @@external-id:<owner>@@} in a mapping file stands for that owner's issued external ID. */
     public static final Pattern PLACEHOLDER = Pattern.compile("@@external-id:([^@]+)@@");
+    /** In DescribeCluster's answer: the sandbox cluster's API server URL, and its CA (base64 of the PEM). */
+    public static final String KUBERNETES_ENDPOINT_PLACEHOLDER = "@@kubernetes-endpoint@@";
+    public static final String KUBERNETES_CA_PLACEHOLDER = "@@kubernetes-ca@@";
+    static final String KEYSTORE_PASSWORD = "sandbox-kubernetes";
+
+    /** The sandbox cluster's API server TLS, generated per run by {@code deploy/local/aws-sandbox/kubernetes/tls.sh}. */
+    public record KubernetesTls(Path keystore, String caPem, String caBase64) {
+    }
 
     private static AwsStandIn shared;
 
     private final WireMockServer server;
+    private final KubernetesApiStandIn kubernetes;
+    private final KubernetesTls tls;
 
-    private AwsStandIn(WireMockServer server) {
+    private AwsStandIn(WireMockServer server, KubernetesApiStandIn kubernetes, KubernetesTls tls) {
         this.server = server;
+        this.kubernetes = kubernetes;
+        this.tls = tls;
+    }
+
+    /**
+     * A certificate authority and a server certificate for 127.0.0.1 it signed, made by the same
+     * script bin/byoc-stack and Compose run (openssl, else keytool), so what tests trust is what the
+     * stacks serve. Each call makes a new CA: a second one is what a cluster's CA must not accept.
+     */
+    public static KubernetesTls generateKubernetesTls() {
+        try {
+            Path dir = Files.createTempDirectory("byoc-kubernetes-tls-");
+            Process process = new ProcessBuilder("sh", Ports.repositoryRoot().resolve("deploy/local/aws-sandbox/kubernetes/tls.sh")
+                    .toString(), dir.toString()).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (process.waitFor() != 0) {
+                throw new IllegalStateException("tls.sh failed: " + output);
+            }
+            return new KubernetesTls(dir.resolve("tls.p12"), Files.readString(dir.resolve("ca.pem")),
+                    Files.readString(dir.resolve("ca.base64")).strip());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The external ID the platform issues to {@code owner} under the tests' secret. */
@@ -58,20 +94,34 @@ public final class AwsStandIn {
 
     public static synchronized AwsStandIn shared() {
         if (shared == null) {
-            Path sandbox = render(Ports.repositoryRoot().resolve("deploy/local/aws-sandbox"), EXTERNAL_IDS);
+            KubernetesTls tls = generateKubernetesTls();
+            // the HTTPS port must be known before rendering: DescribeCluster names it as the cluster's endpoint
+            int httpsPort = Ports.free();
+            Path sandbox = render(Ports.repositoryRoot().resolve("deploy/local/aws-sandbox"), EXTERNAL_IDS,
+                    "https://127.0.0.1:" + httpsPort, tls.caBase64());
+            KubernetesApiStandIn kubernetes = new KubernetesApiStandIn();
             WireMockServer server = new WireMockServer(WireMockConfiguration.options()
                     .bindAddress("127.0.0.1")
                     .dynamicPort()
+                    .httpsPort(httpsPort)
+                    .keystorePath(tls.keystore().toString())
+                    .keystoreType("PKCS12")
+                    .keystorePassword(KEYSTORE_PASSWORD)
+                    .keyManagerPassword(KEYSTORE_PASSWORD)
+                    .extensions(kubernetes)
                     .usingFilesUnderDirectory(sandbox.toString()));
             server.start();
-            shared = new AwsStandIn(server);
+            shared = new AwsStandIn(server, kubernetes, tls);
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
         }
         return shared;
     }
 
-    /** A copy of the sandbox with every placeholder replaced by the owner's issued ID (bin/byoc-stack does the same). */
-    static Path render(Path sandbox, ExternalIds ids) {
+    /**
+     * A copy of the sandbox with every placeholder replaced: each owner's issued ID, the Kubernetes
+     * endpoint and its CA (bin/byoc-stack does the same).
+     */
+    static Path render(Path sandbox, ExternalIds ids, String kubernetesEndpoint, String kubernetesCa) {
         try {
             Path target = Files.createTempDirectory("byoc-aws-sandbox-");
             try (Stream<Path> files = Files.walk(sandbox)) {
@@ -82,7 +132,9 @@ public final class AwsStandIn {
                         continue;
                     }
                     Matcher placeholders = PLACEHOLDER.matcher(Files.readString(file));
-                    Files.writeString(copy, placeholders.replaceAll(m -> ids.issuedTo(m.group(1))));
+                    Files.writeString(copy, placeholders.replaceAll(m -> ids.issuedTo(m.group(1)))
+                            .replace(KUBERNETES_ENDPOINT_PLACEHOLDER, kubernetesEndpoint)
+                            .replace(KUBERNETES_CA_PLACEHOLDER, kubernetesCa));
                 }
             }
             return target;
@@ -99,11 +151,27 @@ public final class AwsStandIn {
         return server;
     }
 
+    /** The sandbox EKS cluster's Kubernetes API server (WireMock's HTTPS port), as DescribeCluster names it. */
+    public String kubernetesEndpoint() {
+        return "https://127.0.0.1:" + server.httpsPort();
+    }
+
+    /** Base64 of the PEM of the CA that signed {@link #kubernetesEndpoint()}'s certificate (certificateAuthority.data). */
+    public String kubernetesCa() {
+        return tls.caBase64();
+    }
+
+    /** The per-role answers of the Kubernetes API (access entries); {@link #reset()} restores cluster admin for all. */
+    public KubernetesApiStandIn kubernetes() {
+        return kubernetes;
+    }
+
     /** Back to the sandbox mappings only, with an empty request journal. */
     public void reset() {
         server.resetToDefaultMappings();
         server.resetRequests();
         server.resetScenarios();
+        kubernetes.reset();
     }
 
     /** Points the AWS SDK of this JVM at the stand-in, the standard way (system properties). */

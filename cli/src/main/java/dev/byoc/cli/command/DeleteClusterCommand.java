@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
                 + "reports what is left; the EKS cluster, the bucket and the role are yours to remove (terraform destroy).",
             "Asks for confirmation on a terminal unless --yes."},
         footerHeading = "%nExamples:%n",
-        footer = {"  byoc delete cluster foo-01 --wait", "  byoc delete cluster foo-01 --yes --force"})
+        footer = {"  byoc delete cluster foo-01 --dry-run", "  byoc delete cluster foo-01 --wait",
+            "  byoc delete cluster foo-01 --yes --force"})
 public class DeleteClusterCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "<name>", description = "The cluster's name.")
     String name;
@@ -33,6 +34,10 @@ public class DeleteClusterCommand extends BaseCommand {
     @Option(names = "--force", description = "Drop the cluster record without any teardown: nothing is deleted anywhere.")
     boolean force;
 
+    @Option(names = "--dry-run", description = "Show what the teardown would remove (the objects under the cluster's "
+            + "byoc/<id>/ prefix, counted, the first 100 named) and what it would leave, and change nothing.")
+    boolean dryRun;
+
     @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
     boolean yes;
 
@@ -42,6 +47,8 @@ public class DeleteClusterCommand extends BaseCommand {
     @Override
     public Integer call() {
         waiting.check();
+        checkUsage(!(dryRun && force), "--dry-run previews a teardown and --force skips it: give one of them");
+        checkUsage(!(dryRun && waiting.wait), "--dry-run changes nothing, so there is nothing to --wait for");
         JsonNode cluster = client().get(name);
         String status = Reports.text(cluster, "status");
         String bucket = Reports.text(cluster.path("spec").path("driver").path("kubernetes").path("aws"), "bucket_name");
@@ -53,6 +60,17 @@ public class DeleteClusterCommand extends BaseCommand {
             } else if (waiting.wait) {
                 WaitReports.printTeardown(this, name, cluster.get("teardown"), false);
             }
+            return ExitCodes.OK;
+        }
+        if (dryRun) {
+            // no confirmation: nothing is changed
+            JsonNode preview = client().deletePreview(name);
+            if (output.format.human()) {
+                out().print(Reports.teardownPreview(name, preview.path("teardown"), outStyle()));
+            } else {
+                output.format.print(out(), preview);
+            }
+            info("dry run: nothing was changed; delete for real with `byoc delete cluster " + name + "`");
             return ExitCodes.OK;
         }
         if (force) {

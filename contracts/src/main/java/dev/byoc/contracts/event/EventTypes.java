@@ -20,8 +20,12 @@ public enum EventTypes {
     UPDATED_V1("byoc.cluster.updated.v1", ClusterUpdated.class, Producers.REGISTRY),
     DELETED_V1("byoc.cluster.deleted.v1", ClusterDeleted.class, Producers.REGISTRY),
     VALIDATION_STARTED("byoc.cluster.validation-started.v1", ValidationStarted.class, Producers.PROVISIONER),
-    VALIDATED("byoc.cluster.validated.v1", Validated.class, Producers.PROVISIONER),
-    VALIDATION_FAILED("byoc.cluster.validation-failed.v1", ValidationFailed.class, Producers.PROVISIONER),
+    // v2: a check's id is any lower-kebab-case name (v1 enumerated six), so a new check is no new version
+    VALIDATED("byoc.cluster.validated.v2", Validated.class, Producers.PROVISIONER),
+    VALIDATION_FAILED("byoc.cluster.validation-failed.v2", ValidationFailed.class, Producers.PROVISIONER),
+    // v1: still read into the same records (the log keeps them for ever). Never published.
+    VALIDATED_V1("byoc.cluster.validated.v1", Validated.class, Producers.PROVISIONER),
+    VALIDATION_FAILED_V1("byoc.cluster.validation-failed.v1", ValidationFailed.class, Producers.PROVISIONER),
     TEARDOWN_COMPLETED("byoc.cluster.teardown-completed.v1", TeardownCompleted.class, Producers.PROVISIONER),
     ROTATION_VALIDATED("byoc.cluster.rotation-validated.v1", RotationValidated.class, Producers.PROVISIONER),
     ROTATION_FAILED("byoc.cluster.rotation-failed.v1", RotationFailed.class, Producers.PROVISIONER),
@@ -39,7 +43,8 @@ public enum EventTypes {
     /** The events that travel on {@code byoc.cluster-events}. */
     public static final List<EventTypes> CLUSTER_EVENTS = List.of(REQUESTED, UPDATED, DELETED, VERIFY_REQUESTED,
             ROTATION_REQUESTED, REQUESTED_V1, UPDATED_V1, DELETED_V1, VALIDATION_STARTED,
-            VALIDATED, VALIDATION_FAILED, TEARDOWN_COMPLETED, ROTATION_VALIDATED, ROTATION_FAILED, HEALTH_OBSERVED, TIMED_OUT, STATUS_CHANGED, COMMAND_REJECTED);
+            VALIDATED, VALIDATION_FAILED, VALIDATED_V1, VALIDATION_FAILED_V1, TEARDOWN_COMPLETED, ROTATION_VALIDATED,
+            ROTATION_FAILED, HEALTH_OBSERVED, TIMED_OUT, STATUS_CHANGED, COMMAND_REJECTED);
 
     private final String type;
     private final Class<? extends EventData> dataClass;

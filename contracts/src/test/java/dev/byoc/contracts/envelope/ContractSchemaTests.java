@@ -133,12 +133,13 @@ class ContractSchemaTests {
         String published = schema;
         var legacy = EventTypes.of(schema).filter(EventTypes::legacy);
         if (legacy.isPresent()) {
-            // a legacy v1 event is read, never written: its external ID is dropped, and what our record
-            // writes instead is the current version
-            assertThat(example.path("spec").has("externalId")).isTrue();
-            assertThat(written.path("spec").has("externalId")).as("the external ID is not read").isFalse();
-            example = example.deepCopy();
-            ((ObjectNode) example.path("spec")).remove("externalId");
+            // a legacy v1 event is read, never written: what our record writes instead is the current
+            // version (a legacy spec's external ID is dropped on the way)
+            if (example.path("spec").has("externalId")) {
+                assertThat(written.path("spec").has("externalId")).as("the external ID is not read").isFalse();
+                example = example.deepCopy();
+                ((ObjectNode) example.path("spec")).remove("externalId");
+            }
             published = EventTypes.of(legacy.get().dataClass()).orElseThrow().type();
         }
 

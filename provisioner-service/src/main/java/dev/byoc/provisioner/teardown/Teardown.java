@@ -3,6 +3,7 @@ package dev.byoc.provisioner.teardown;
 import dev.byoc.contracts.event.ClusterSpec;
 import dev.byoc.contracts.event.TeardownCompleted.LeftBehind;
 import dev.byoc.contracts.spec.SpecRules;
+import dev.byoc.contracts.teardown.TeardownPreview;
 import dev.byoc.contracts.tenant.ExternalIds;
 import dev.byoc.provisioner.aws.AwsClients;
 import dev.byoc.provisioner.aws.ExternalIdIssuer;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -37,6 +39,11 @@ import software.amazon.awssdk.services.sts.model.Credentials;
  * and nothing is listed or deleted unless AssumeRole without the external ID and with a wrong one
  * are refused. This is how "teardown never runs for a cluster whose checks never passed
  * external-id-enforced" is enforced: the same probe, run again right before deleting anything.
+ *
+ * <p>Two steps: {@link #plan} (the boundary, ending in the assumed session or in the report of why
+ * nothing is done) and the walk over the prefix, which {@link #run} deletes page by page and
+ * {@link #preview} only counts. The preview behind {@code DELETE …?dryRun=true} is therefore the same
+ * boundary and the same listing as the teardown, not a second implementation of either.
  */
 @ApplicationScoped
 public class Teardown {
@@ -65,85 +72,178 @@ public class Teardown {
         this.platformIdentity = platformIdentity;
     }
 
+    /**
+     * Where and as whom a teardown acts, decided by {@link #plan}: either the role's session inside the
+     * tenant boundary, or the final report of why nothing is done in the account.
+     */
+    sealed interface Plan {
+        /** The boundary let the platform act: the assumed session, used only on the cluster's prefix. */
+        record Acting(ClusterSpec spec, String bucket, String prefix, String account, AwsRequestOverrideConfiguration as)
+                implements Plan {
+        }
+
+        /** Nothing is listed or deleted; {@code report} says why and what stays. */
+        record NotActing(Report report) implements Plan {
+        }
+    }
+
+    /** How a walk over the prefix ended: complete, on a bucket that no longer exists, or with the prefix left and why. */
+    private record Walked(boolean bucketGone, Optional<LeftBehind> failure) {
+    }
+
+    @FunctionalInterface
+    private interface PageAction {
+        /** One page of the listing, only keys under the prefix, never empty. */
+        void accept(List<S3Object> page);
+    }
+
     /** @param owner the cluster's owner (from the event): the role is assumed with the external ID issued to them */
     public Report run(UUID clusterId, String owner, ClusterSpec spec) {
+        Plan plan = plan(clusterId, owner, spec);
+        return plan instanceof Plan.NotActing notActing ? notActing.report() : execute((Plan.Acting) plan);
+    }
+
+    /**
+     * What {@link #run} would remove and leave, changing nothing: the same {@link #plan} (so the same
+     * tenant boundary, probe included) and the same listing ({@link #walk}), only without the
+     * DeleteObjects. That is what makes "the preview lists exactly what a teardown removes" hold by
+     * construction rather than by two implementations agreeing.
+     */
+    public TeardownPreview preview(UUID clusterId, String owner, ClusterSpec spec) {
+        String prefixUri = "s3://" + spec.bucketName() + "/" + AccessValidator.prefix(clusterId);
+        Plan plan = plan(clusterId, owner, spec);
+        if (plan instanceof Plan.NotActing notActing) {
+            return new TeardownPreview(notActing.report().outcome(), prefixUri, 0, List.of(), notActing.report().leftBehind(),
+                    HINT);
+        }
+        Plan.Acting acting = (Plan.Acting) plan;
+        List<String> objects = new ArrayList<>();
+        long[] count = {0};
+        Walked walked = walk(acting, page -> {
+            for (S3Object object : page) {
+                count[0]++;
+                if (objects.size() < TeardownPreview.LISTED) {
+                    objects.add("s3://" + acting.bucket() + "/" + object.key());
+                }
+            }
+        }, "s3:ListObjectsV2", "list");
+        List<LeftBehind> left = new ArrayList<>();
+        walked.failure().ifPresent(left::add);
+        left.addAll(neverTouched(spec, !walked.bucketGone()));
+        return new TeardownPreview(walked.failure().isPresent() ? "unlisted" : "ready", prefixUri, count[0], objects, left,
+                HINT);
+    }
+
+    /**
+     * The tenant boundary, at the moment of acting: never a role in the platform's own account,
+     * assumed only with the owner's issued external ID, and only in an account whose trust policy
+     * refuses AssumeRole without it (the confused-deputy probe).
+     */
+    Plan plan(UUID clusterId, String owner, ClusterSpec spec) {
         String bucket = spec.bucketName();
         String prefix = AccessValidator.prefix(clusterId);
         String prefixUri = "s3://" + bucket + "/" + prefix + "*";
-        String yourself = "delete the " + prefix + " prefix yourself (aws s3 rm s3://" + bucket + "/" + prefix
-                + " --recursive) or destroy the bucket";
-        List<String> removed = new ArrayList<>();
-        List<LeftBehind> left = new ArrayList<>();
-        String account = SpecRules.accountOf(spec.roleArn());
+        String yourself = yourself(bucket, prefix);
         String externalId = externalIds.issuedTo(owner);
         String session = "byoc-" + clusterId;
         Credentials credentials;
         StsClient sts = aws.sts(spec.region());
         Optional<String> refusal = platformAccount(sts, spec.roleArn());
         if (refusal.isPresent()) {
-            return notActing(spec, prefixUri, refusal.get() + ", so the platform did not assume it and removed nothing; "
-                    + yourself);
+            return new Plan.NotActing(notActing(spec, prefixUri, refusal.get()
+                    + ", so the platform did not assume it and removed nothing; " + yourself));
         }
         try {
             credentials = RoleSession.assume(sts, spec.roleArn(), externalId, session);
         } catch (SdkException e) {
             PlatformFault.throwIfPlatforms(e, "sts:AssumeRole");
+            List<LeftBehind> left = new ArrayList<>();
             left.add(new LeftBehind(prefixUri, "the role can no longer be assumed with external ID "
                     + ExternalIds.mask(externalId) + " (" + failure(e, "sts:AssumeRole")
                     + "), so the platform could not remove its objects; " + yourself));
             left.addAll(neverTouched(spec, true));
-            return new Report(removed, left, "no-access");
+            return new Plan.NotActing(new Report(List.of(), left, "no-access"));
         }
         // the confused-deputy stop, at the moment of acting: the credentials just obtained stay unused
         Optional<String> open = openTrust(sts, spec.roleArn(), session);
         if (open.isPresent()) {
-            return notActing(spec, prefixUri, open.get() + ", so the platform removed nothing; " + yourself
+            return new Plan.NotActing(notActing(spec, prefixUri, open.get() + ", so the platform removed nothing; " + yourself
                     + ", and add the sts:ExternalId condition to the trust policy of " + spec.roleArn()
-                    + " (as it is, anyone who learns the role ARN can make a service act in your account)");
+                    + " (as it is, anyone who learns the role ARN can make a service act in your account)"));
         }
-        long removedCount = 0;
-        boolean bucketGone = false;
-        S3Client s3 = aws.s3(spec.region());
-        var as = AwsClients.as(RoleSession.credentials(credentials));
-        try {
-            for (var page : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix).expectedBucketOwner(account)
-                    .overrideConfiguration(as))) {
-                // S3 only lists keys under the prefix; checked anyway, because a key outside it is never ours to delete
-                List<S3Object> objects = page.contents().stream().filter(o -> o.key().startsWith(prefix)).toList();
-                if (objects.isEmpty()) {
-                    continue;
+        return new Plan.Acting(spec, bucket, prefix, SpecRules.accountOf(spec.roleArn()),
+                AwsClients.as(RoleSession.credentials(credentials)));
+    }
+
+    /** Deletes every object the walk finds under the plan's prefix, page by page. */
+    private Report execute(Plan.Acting plan) {
+        String bucket = plan.bucket();
+        List<String> removed = new ArrayList<>();
+        List<LeftBehind> left = new ArrayList<>();
+        long[] removedCount = {0};
+        S3Client s3 = aws.s3(plan.spec().region());
+        Walked walked = walk(plan, objects -> {
+            DeleteObjectsResponse result = s3.deleteObjects(r -> r.bucket(bucket).expectedBucketOwner(plan.account())
+                    .overrideConfiguration(plan.as()).delete(d -> d.quiet(false).objects(objects.stream()
+                            .map(o -> ObjectIdentifier.builder().key(o.key()).build()).toList())));
+            for (var deleted : result.deleted()) {
+                removedCount[0]++;
+                if (removed.size() < LISTED_REMOVALS) {
+                    removed.add("s3://" + bucket + "/" + deleted.key());
                 }
-                DeleteObjectsResponse result = s3.deleteObjects(r -> r.bucket(bucket).expectedBucketOwner(account).overrideConfiguration(as)
-                        .delete(d -> d.quiet(false).objects(objects.stream()
-                                .map(o -> ObjectIdentifier.builder().key(o.key()).build()).toList())));
-                for (var deleted : result.deleted()) {
-                    removedCount++;
-                    if (removed.size() < LISTED_REMOVALS) {
-                        removed.add("s3://" + bucket + "/" + deleted.key());
-                    }
-                }
-                result.errors().forEach(err -> left.add(new LeftBehind("s3://" + bucket + "/" + err.key(),
-                        "s3:DeleteObjects refused it: " + err.code() + (err.message() == null ? "" : ": " + err.message()))));
             }
-        } catch (AwsServiceException e) {
-            PlatformFault.throwIfPlatforms(e, "s3:ListObjectsV2/DeleteObjects");
-            if (e.statusCode() == 404 && "NoSuchBucket".equals(RoleSession.code(e))) {
-                bucketGone = true;
-            } else {
-                left.add(new LeftBehind(prefixUri, "could not list or delete the platform's objects ("
-                        + failure(e, "s3:ListObjectsV2/DeleteObjects") + "); " + yourself));
-            }
-        } catch (SdkClientException e) {
-            PlatformFault.throwIfPlatforms(e, "s3:ListObjectsV2/DeleteObjects");
-            left.add(new LeftBehind(prefixUri, "could not list or delete the platform's objects ("
-                    + failure(e, "s3:ListObjectsV2/DeleteObjects") + "); " + yourself));
-        }
-        if (removedCount > removed.size()) {
-            removed.add("… and " + (removedCount - removed.size()) + " more objects under s3://" + bucket + "/" + prefix);
+            result.errors().forEach(err -> left.add(new LeftBehind("s3://" + bucket + "/" + err.key(),
+                    "s3:DeleteObjects refused it: " + err.code() + (err.message() == null ? "" : ": " + err.message()))));
+        }, "s3:ListObjectsV2/DeleteObjects", "list or delete");
+        walked.failure().ifPresent(left::add);
+        if (removedCount[0] > removed.size()) {
+            removed.add("… and " + (removedCount[0] - removed.size()) + " more objects under s3://" + bucket + "/"
+                    + plan.prefix());
         }
         boolean clean = left.isEmpty();
-        left.addAll(neverTouched(spec, !bucketGone));
+        left.addAll(neverTouched(plan.spec(), !walked.bucketGone()));
         return new Report(removed, left, clean ? "clean" : "partial");
+    }
+
+    /**
+     * The listing both the teardown and its preview walk: {@code s3:ListObjectsV2} of the cluster's
+     * prefix only, with ExpectedBucketOwner, page by page, handing each page to {@code action}. A
+     * failure of the listing or of the action ends the walk with the prefix left behind (or, for a
+     * bucket that no longer exists, with nothing to leave).
+     */
+    private Walked walk(Plan.Acting plan, PageAction action, String api, String verb) {
+        String prefix = plan.prefix();
+        S3Client s3 = aws.s3(plan.spec().region());
+        try {
+            for (var page : s3.listObjectsV2Paginator(r -> r.bucket(plan.bucket()).prefix(prefix)
+                    .expectedBucketOwner(plan.account()).overrideConfiguration(plan.as()))) {
+                // S3 only lists keys under the prefix; checked anyway, because a key outside it is never ours to delete
+                List<S3Object> objects = page.contents().stream().filter(o -> o.key().startsWith(prefix)).toList();
+                if (!objects.isEmpty()) {
+                    action.accept(objects);
+                }
+            }
+            return new Walked(false, Optional.empty());
+        } catch (AwsServiceException e) {
+            PlatformFault.throwIfPlatforms(e, api);
+            if (e.statusCode() == 404 && "NoSuchBucket".equals(RoleSession.code(e))) {
+                return new Walked(true, Optional.empty());
+            }
+            return new Walked(false, Optional.of(unlisted(plan, failure(e, api), verb)));
+        } catch (SdkClientException e) {
+            PlatformFault.throwIfPlatforms(e, api);
+            return new Walked(false, Optional.of(unlisted(plan, failure(e, api), verb)));
+        }
+    }
+
+    private static LeftBehind unlisted(Plan.Acting plan, String failure, String verb) {
+        return new LeftBehind("s3://" + plan.bucket() + "/" + plan.prefix() + "*", "could not " + verb
+                + " the platform's objects (" + failure + "); " + yourself(plan.bucket(), plan.prefix()));
+    }
+
+    private static String yourself(String bucket, String prefix) {
+        return "delete the " + prefix + " prefix yourself (aws s3 rm s3://" + bucket + "/" + prefix
+                + " --recursive) or destroy the bucket";
     }
 
     /** The refusal when the role is in the platform's own account, or when that account cannot be learnt (fail closed). */

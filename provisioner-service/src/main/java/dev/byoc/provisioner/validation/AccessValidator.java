@@ -1,6 +1,7 @@
 package dev.byoc.provisioner.validation;
 
 import static dev.byoc.provisioner.validation.CheckIds.OLD_CREDENTIAL_REVOKED;
+import static dev.byoc.provisioner.validation.CheckIds.KUBERNETES_API;
 import static dev.byoc.provisioner.validation.CheckIds.QUOTAS;
 
 import dev.byoc.contracts.event.Check;
@@ -89,21 +90,26 @@ public class AccessValidator {
     private final AwsClients aws;
     private final AssumeRoleCheck assumeRole;
     private final ExternalIdEnforcedCheck externalIdEnforced;
-    /** The checks made with the assumed role, in report order; none depends on another, so they run at once. */
-    private final List<AccessCheck> inTheAccount;
+    private final AccountMatchesCheck accountMatches;
+    private final EksClusterCheck eksCluster;
+    private final KubernetesApiCheck kubernetesApi;
+    private final S3BucketCheck s3Bucket;
     private final QuotaCheck quotas;
     private final ConcurrentChecks concurrently;
     private final OldCredentialRevokedCheck oldCredential;
 
     AccessValidator(AwsClients aws, AssumeRoleCheck assumeRole, ExternalIdEnforcedCheck externalIdEnforced,
-            AccountMatchesCheck accountMatches, EksClusterCheck eksCluster, S3BucketCheck s3Bucket, QuotaCheck quotas,
-            ConcurrentChecks concurrently, OldCredentialRevokedCheck oldCredential) {
+            AccountMatchesCheck accountMatches, EksClusterCheck eksCluster, KubernetesApiCheck kubernetesApi,
+            S3BucketCheck s3Bucket, QuotaCheck quotas, ConcurrentChecks concurrently, OldCredentialRevokedCheck oldCredential) {
         this.oldCredential = oldCredential;
         this.aws = aws;
         this.concurrently = concurrently;
         this.assumeRole = assumeRole;
         this.externalIdEnforced = externalIdEnforced;
-        this.inTheAccount = List.of(accountMatches, eksCluster, s3Bucket);
+        this.accountMatches = accountMatches;
+        this.eksCluster = eksCluster;
+        this.kubernetesApi = kubernetesApi;
+        this.s3Bucket = s3Bucket;
         this.quotas = quotas;
     }
 
@@ -135,19 +141,43 @@ public class AccessValidator {
                     : OPEN_TRUST, openTrustRemediation(spec.roleArn()));
             return new Report(checks, false);
         }
-        // the checks in the account depend on nothing but the session, so they run at once
+        // the checks in the account depend on nothing but the session, so they run at once; only
+        // kubernetes-api needs eks-cluster's answer (the endpoint and CA), so it follows it in its task
         Access assumed = new Access(platform, RoleSession.credentials(role.credentials()));
-        List<Callable<AccessCheck.Finding>> inAccount = new ArrayList<>();
-        for (AccessCheck check : inTheAccount) {
-            inAccount.add(() -> new AccessCheck.Line(guard(check, target, assumed)));
-        }
-        inAccount.add(() -> quotas(target, assumed));
-        List<AccessCheck.Finding> findings = concurrently.all(inAccount);
-        findings.forEach(finding -> checks.add(finding.check()));
+        boolean[] legacyQuotaWarning = {false};
+        List<Callable<List<Check>>> inAccount = List.of(
+                () -> List.of(guard(accountMatches, target, assumed)),
+                () -> eksThenKubernetes(target, assumed),
+                () -> List.of(guard(s3Bucket, target, assumed)),
+                () -> {
+                    QuotaCheck.Result result = quotas(target, assumed);
+                    legacyQuotaWarning[0] = result.legacyOnly();
+                    return List.of(result.check());
+                });
+        concurrently.all(inAccount).forEach(checks::addAll);
         if (Thread.currentThread().isInterrupted()) {
             throw new InterruptedException("validation of " + clusterId + " interrupted");
         }
-        return new Report(checks, ((QuotaCheck.Result) findings.get(findings.size() - 1)).legacyOnly());
+        return new Report(checks, legacyQuotaWarning[0]);
+    }
+
+    /** eks-cluster, then kubernetes-api with the cluster it described; skipped when there is none to call. */
+    private List<Check> eksThenKubernetes(Target target, Access assumed) throws InterruptedException {
+        EksClusterCheck.Described described;
+        try {
+            described = eksCluster.run(target, assumed);
+        } catch (RuntimeException e) {
+            described = new EksClusterCheck.Described(internalError(eksCluster.id(), e), null);
+        }
+        if (described.cluster() == null) {
+            return List.of(described.check(), Check.skipped(KUBERNETES_API, "not checked: eks-cluster failed, so the platform "
+                    + "does not know the cluster's API endpoint", "fix eks-cluster first"));
+        }
+        try {
+            return List.of(described.check(), kubernetesApi.run(target, assumed, described.cluster()));
+        } catch (RuntimeException e) {
+            return List.of(described.check(), internalError(KUBERNETES_API, e));
+        }
     }
 
     /** A check never throws: an unexpected error becomes a {@code fail} naming it, so the report stays complete. */
@@ -155,11 +185,15 @@ public class AccessValidator {
         try {
             return check.run(target, access).check();
         } catch (RuntimeException e) {
-            rethrowInterrupted(e);
-            LOG.errorf(e, "check %s failed unexpectedly", check.id());
-            return Check.fail(check.id(), INTERNAL_ERROR + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(),
-                    "run `byoc clusters verify {cluster}` again; contact the platform operators if this persists");
+            return internalError(check.id(), e);
         }
+    }
+
+    private static Check internalError(String id, RuntimeException e) {
+        rethrowInterrupted(e);
+        LOG.errorf(e, "check %s failed unexpectedly", id);
+        return Check.fail(id, INTERNAL_ERROR + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(),
+                "run `byoc clusters verify {cluster}` again; contact the platform operators if this persists");
     }
 
     /** Quotas never fail the validation, not even on an unexpected error: it makes the check {@code skipped}. */

@@ -157,8 +157,14 @@ public class ClusterRepository implements PanacheRepositoryBase<Cluster, UUID> {
 
     /** The owner's cluster by name: the live one, else the most recently deleted one. */
     public Uni<Optional<ClusterRow>> byName(String owner, String name) {
-        return query(SELECT + " where c.owner = :owner and c.name = :name order by (c.released_at is null) desc, "
-                + "c.created_at desc limit 1", Map.of("owner", owner, "name", name)).map(rows -> rows.stream().findFirst());
+        ListQuery byName = byNameQuery(owner, name);
+        return query(byName.sql(), byName.parameters()).map(rows -> rows.stream().findFirst());
+    }
+
+    /** {@link #byName}'s statement: one index lookup on {@code clusters_owner_name} (V15), live and deleted alike. */
+    public ListQuery byNameQuery(String owner, String name) {
+        return new ListQuery(SELECT + " where c.owner = :owner and c.name = :name order by (c.released_at is null) desc, "
+                + "c.created_at desc limit 1", Map.of("owner", owner, "name", name));
     }
 
     public Uni<Optional<ClusterRow>> byId(UUID id) {

@@ -8,6 +8,7 @@ import dev.byoc.contracts.spec.GridClusterRequest;
 import dev.byoc.contracts.spec.Violation;
 import dev.byoc.registry.auth.CurrentUser;
 import dev.byoc.registry.problem.ProblemException;
+import dev.byoc.registry.teardown.TeardownPreviews;
 import dev.byoc.registry.tenant.Tenants;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -51,11 +52,13 @@ public class ClusterResource {
     private final CrashPoints crashPoints;
     private final Rotations rotations;
     private final java.time.Duration rotationWait;
+    private final TeardownPreviews previews;
 
     ClusterResource(ClusterService service, ClusterRepository clusters, CurrentUser user, Tenants tenants,
             CrashPoints crashPoints, Rotations rotations,
             @org.eclipse.microprofile.config.inject.ConfigProperty(name = "byoc.rotation.wait", defaultValue = "10s")
-            java.time.Duration rotationWait) {
+            java.time.Duration rotationWait, TeardownPreviews previews) {
+        this.previews = previews;
         this.rotations = rotations;
         this.rotationWait = rotationWait;
         this.crashPoints = crashPoints;
@@ -237,11 +240,69 @@ public class ClusterResource {
 
     @DELETE
     @Path("{name}")
-    public Uni<Response> delete(@PathParam("name") String name, @QueryParam("force") @DefaultValue("false") boolean force) {
+    public Uni<Response> delete(@PathParam("name") String name, @Context UriInfo uri) {
+        // read from the raw query, strictly: JAX-RS reads dryRun=banana as false and a bare ?dryRun (or
+        // ?dryRun=) as absent, so either would delete for real when the caller meant a preview
+        String query = uri.getRequestUri().getRawQuery();
+        boolean force = flag("force", query);
+        boolean dryRun = flag("dryRun", query);
         String hint = externalIdHint();
+        if (dryRun) {
+            if (force) {
+                throw ProblemException.invalid(List.of(new Violation("force", "a forced delete removes nothing, so there "
+                        + "is no teardown to preview: leave out force=true to preview the teardown, or dryRun=true to delete")));
+            }
+            return previews.preview(user.username(), name).map(preview -> previewed(preview, hint));
+        }
         String eventId = EventIds.random();
         return ClusterService.retryingConflicts(() -> service.delete(user.username(), name, force, eventId))
                 .map(row -> deleted(row, force, hint));
+    }
+
+    /**
+     * The flag {@code parameter} of the raw query: {@code true}/{@code false} (any case), absent = false;
+     * present with anything else (empty, {@code banana}, or two different values) is a 400 naming it.
+     */
+    static boolean flag(String parameter, String rawQuery) {
+        java.util.Set<String> values = new java.util.HashSet<>();
+        for (String pair : rawQuery == null || rawQuery.isEmpty() ? new String[0] : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = decoded(eq < 0 ? pair : pair.substring(0, eq));
+            if (key.equals(parameter)) {
+                values.add(eq < 0 ? "" : decoded(pair.substring(eq + 1)).toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        if (values.isEmpty()) {
+            return false;
+        }
+        if (values.size() == 1 && (values.contains("true") || values.contains("false"))) {
+            return values.contains("true");
+        }
+        throw ProblemException.invalid(List.of(new Violation(parameter, parameter + " must be true or false (once)")));
+    }
+
+    /** A malformed escape ({@code %zz}) stays as it is: it then matches neither a name nor true/false. */
+    private static String decoded(String raw) {
+        try {
+            return java.net.URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return raw;
+        }
+    }
+
+    private static Response previewed(TeardownPreviews.Preview preview, String hint) {
+        var teardown = preview.teardown();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("dryRun", true);
+        body.put("cluster", ClusterRepresentation.of(preview.cluster(), hint));
+        body.put("message", "ready".equals(teardown.outcome())
+                ? "dry run: nothing was changed; deleting the cluster would remove " + teardown.objectCount() + " object"
+                        + (teardown.objectCount() == 1 ? "" : "s") + " under " + teardown.prefix() + " and leave "
+                        + teardown.leftBehind().size() + " resource" + (teardown.leftBehind().size() == 1 ? "" : "s") + " behind"
+                : "dry run: nothing was changed; deleting the cluster now would remove nothing (" + teardown.outcome()
+                        + "): teardown.leftBehind says why");
+        body.put("teardown", teardown);
+        return Response.ok(body).build();
     }
 
     private static Response deleted(ClusterRow row, boolean force, String hint) {

@@ -93,17 +93,13 @@ public class ClusterStreamResource {
     }
 
     /** One open stream: re-reads on a worker thread, sends in order, ends at deleted. */
-    private final class Stream implements ClusterChanges.Listener {
+    private final class Stream extends OpenStream {
         private final UUID id;
-        private final io.smallrye.mutiny.subscription.MultiEmitter<? super OutboundSseEvent> emitter;
-        private final Sse sse;
         private Map<String, Object> last;
-        private boolean done;
 
         Stream(UUID id, io.smallrye.mutiny.subscription.MultiEmitter<? super OutboundSseEvent> emitter, Sse sse) {
+            super(emitter, sse);
             this.id = id;
-            this.emitter = emitter;
-            this.sse = sse;
         }
 
         @Override
@@ -111,36 +107,17 @@ public class ClusterStreamResource {
             Infrastructure.getDefaultWorkerPool().execute(this::refresh);
         }
 
-        @Override
-        public void keyRevoked() {
-            synchronized (this) {
-                if (!done) {
-                    done = true;
-                    emitter.emit(sse.newEventBuilder().name("closed").data("{\"reason\": \"the API key of this stream "
-                            + "was revoked\"}").build());
-                    emitter.complete();
-                }
-            }
-        }
-
         private void refresh() {
             Map<String, Object> current = snapshot(id);
             synchronized (this) {
-                if (done || current == null || Objects.equals(current, last)) {
+                if (done() || current == null || Objects.equals(current, last)) {
                     return;
                 }
                 last = current;
-                emitter.emit(sse.newEventBuilder().name("status").data(Json.write(current)).build());
+                send(sse.newEventBuilder().name("status").data(Json.write(current)).build());
                 if (ClusterStatus.DELETED.wire().equals(current.get("status"))) {
-                    done = true;
-                    emitter.complete();
+                    finish();
                 }
-            }
-        }
-
-        synchronized void send(OutboundSseEvent event) {
-            if (!done) {
-                emitter.emit(event);
             }
         }
     }

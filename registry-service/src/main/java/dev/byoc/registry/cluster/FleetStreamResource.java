@@ -133,24 +133,20 @@ public class FleetStreamResource {
     }
 
     /** One open fleet stream: reads on a worker thread, one read at a time, again if woken meanwhile. */
-    private final class Stream implements ClusterChanges.Listener {
+    private final class Stream extends OpenStream {
         private final String owner;
         private final boolean everyone;
-        private final MultiEmitter<? super OutboundSseEvent> emitter;
-        private final Sse sse;
         private FleetPosition position;
         private boolean positioned;
         private boolean reading;
         private boolean wokenMeanwhile;
-        private boolean done;
 
         Stream(String owner, boolean everyone, FleetPosition start, MultiEmitter<? super OutboundSseEvent> emitter, Sse sse) {
+            super(emitter, sse);
             this.owner = owner;
             this.everyone = everyone;
             this.position = start == null ? FleetPosition.START : start;
             this.positioned = start != null; // without a position, the first read only finds the end
-            this.emitter = emitter;
-            this.sse = sse;
         }
 
         @Override
@@ -165,18 +161,6 @@ public class FleetStreamResource {
             Infrastructure.getDefaultWorkerPool().execute(this::readOn);
         }
 
-        @Override
-        public void keyRevoked() {
-            synchronized (this) {
-                if (!done) {
-                    done = true;
-                    emitter.emit(sse.newEventBuilder().name("closed").data("{\"reason\": \"the API key of this stream "
-                            + "was revoked\"}").build());
-                    emitter.complete();
-                }
-            }
-        }
-
         private void readOn() {
             boolean more = true;
             while (more) {
@@ -188,7 +172,7 @@ public class FleetStreamResource {
                     more = false;
                 }
                 synchronized (this) {
-                    if (done) {
+                    if (done()) {
                         return;
                     }
                     if (!more && wokenMeanwhile) {
@@ -255,12 +239,6 @@ public class FleetStreamResource {
             event.put("partition", partition);
             event.put("offset", offset);
             return event;
-        }
-
-        synchronized void send(OutboundSseEvent event) {
-            if (!done) {
-                emitter.emit(event);
-            }
         }
     }
 }

@@ -50,7 +50,7 @@ public class DriftSchedule {
         this.requested = metrics.counter("byoc_registry_scheduled_verifications_total");
     }
 
-    @Scheduled(every = "${byoc.revalidate.tick}", delayed = "${byoc.revalidate.tick}",
+    @Scheduled(every = "${byoc.revalidate.tick}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void tick() {
         if (!config.enabled()) {

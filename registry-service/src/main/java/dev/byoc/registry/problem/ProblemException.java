@@ -9,13 +9,25 @@ public class ProblemException extends RuntimeException implements dev.byoc.suppo
     private final String slug;
     private final String title;
     private final List<Violation> errors;
+    private final Integer retryAfterSeconds;
 
     public ProblemException(int status, String slug, String title, String detail, List<Violation> errors) {
+        this(status, slug, title, detail, errors, null);
+    }
+
+    private ProblemException(int status, String slug, String title, String detail, List<Violation> errors,
+            Integer retryAfterSeconds) {
         super(detail);
         this.status = status;
         this.slug = slug;
         this.title = title;
         this.errors = errors;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** 503 with {@code Retry-After}: a part the registry depends on did not answer; nothing was changed. */
+    public static ProblemException unavailable(String slug, String detail, int retryAfterSeconds) {
+        return new ProblemException(503, slug, "Service Unavailable", detail, null, retryAfterSeconds);
     }
 
     public static ProblemException invalid(List<Violation> errors) {
@@ -38,5 +50,10 @@ public class ProblemException extends RuntimeException implements dev.byoc.suppo
 
     public int status() {
         return status;
+    }
+
+    /** seconds for the {@code Retry-After} header, or null for none */
+    public Integer retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }
