@@ -70,6 +70,7 @@ public class KubernetesApiCheck {
         }
     });
 
+    @jakarta.inject.Inject
     KubernetesApiCheck(AwsClients aws) {
         this(aws.callTimeout(), Clock.systemUTC());
     }
