@@ -88,7 +88,7 @@ class RotationTests {
         // no validation-started, no validation-failed: the cluster's status is not the candidate's to move
         assertThat(outcome.types()).containsExactly(Outcome.ROTATION_FAILED);
         assertThat(outcome.statuses()).containsExactly(
-                checks("fail", "skipped", "skipped", "skipped", "skipped", "skipped").toArray(String[]::new));
+                checks("fail", "skipped", "skipped", "skipped", "skipped", "skipped", "skipped").toArray(String[]::new));
         assertThat(outcome.data().path("roleArn").asText()).isEqualTo(candidate);
         assertThat(outcome.data().path("fromRoleArn").asText()).isEqualTo(OLD_ROLE);
         assertThat(outcome.data().path("reason").asText()).startsWith("rotation failed: assume-role: cannot assume " + candidate);
@@ -109,7 +109,7 @@ class RotationTests {
 
         assertThat(outcome.types()).containsExactly(Outcome.ROTATION_VALIDATED);
         // the six checks of a validation, of the candidate; the old role is expected to work still, so no proof yet
-        assertThat(outcome.statuses()).containsExactly(checks("pass", "pass", "pass", "pass", "pass", "pass").toArray(String[]::new));
+        assertThat(outcome.statuses()).containsExactly(checks("pass", "pass", "pass", "pass", "pass", "pass", "pass").toArray(String[]::new));
         assertThat(outcome.message("assume-role")).contains(candidate);
         assertThat(outcome.data().path("roleArn").asText()).isEqualTo(candidate);
         assertThat(outcome.data().path("fromRoleArn").asText()).isEqualTo(OLD_ROLE);
@@ -126,7 +126,7 @@ class RotationTests {
         Outcome stillTrusted = Outcome.await(clusterId, updated);
 
         assertThat(stillTrusted.result()).isEqualTo(Outcome.VALIDATED);
-        List<String> expected = new ArrayList<>(checks("pass", "pass", "pass", "pass", "pass", "pass"));
+        List<String> expected = new ArrayList<>(checks("pass", "pass", "pass", "pass", "pass", "pass", "pass"));
         expected.add("old-credential-revoked=warn");
         assertThat(stillTrusted.statuses()).containsExactlyElementsOf(expected);
         assertThat(stillTrusted.message("old-credential-revoked")).contains("can still assume the previous role " + OLD_ROLE)
