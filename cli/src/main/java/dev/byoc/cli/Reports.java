@@ -142,8 +142,14 @@ public final class Reports {
         for (JsonNode item : removed) {
             out.append("  ").append(style.green("✓")).append(' ').append(item.asText()).append('\n');
         }
-        JsonNode left = teardown.path("leftBehind");
-        out.append("left behind (").append(left.size()).append("):").append(left.isEmpty() ? " nothing" : "").append('\n');
+        leftBehind(out, "left behind", teardown, style);
+        return out.toString();
+    }
+
+    /** What a teardown leaves (or would leave) in the customer's account, each with its reason, then the hint. */
+    private static void leftBehind(StringBuilder out, String heading, JsonNode report, Style style) {
+        JsonNode left = report.path("leftBehind");
+        out.append(heading).append(" (").append(left.size()).append("):").append(left.isEmpty() ? " nothing" : "").append('\n');
         for (JsonNode item : left) {
             out.append("  ").append(style.yellow("•")).append(' ').append(text(item, "resource"));
             String reason = text(item, "reason");
@@ -152,11 +158,10 @@ public final class Reports {
             }
             out.append('\n');
         }
-        String hint = text(teardown, "hint");
+        String hint = text(report, "hint");
         if (hint != null && !hint.isBlank()) {
             out.append(style.bold("next:")).append(' ').append(hint).append('\n');
         }
-        return out.toString();
     }
 
     /**
@@ -181,20 +186,7 @@ public final class Reports {
         } else {
             out.append("remove nothing (").append(text(preview, "outcome")).append("): see why below\n");
         }
-        JsonNode left = preview.path("leftBehind");
-        out.append("leave behind (").append(left.size()).append("):").append(left.isEmpty() ? " nothing" : "").append('\n');
-        for (JsonNode item : left) {
-            out.append("  ").append(style.yellow("•")).append(' ').append(text(item, "resource"));
-            String reason = text(item, "reason");
-            if (reason != null && !reason.isBlank()) {
-                out.append('\n').append("      ").append(reason);
-            }
-            out.append('\n');
-        }
-        String hint = text(preview, "hint");
-        if (hint != null && !hint.isBlank()) {
-            out.append(style.bold("next:")).append(' ').append(hint).append('\n');
-        }
+        leftBehind(out, "leave behind", preview, style);
         return out.toString();
     }
 

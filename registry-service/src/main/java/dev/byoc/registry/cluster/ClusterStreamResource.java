@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import org.jboss.logging.Logger;
 
 /**
  * The live status stream and the recorded history of one cluster.
@@ -43,7 +42,6 @@ import org.jboss.logging.Logger;
  */
 @Path("/api/v1/clusters")
 public class ClusterStreamResource {
-    private static final Logger LOG = Logger.getLogger(ClusterStreamResource.class);
 
     private final ClusterRepository clusters;
     private final ClusterService service;
@@ -74,22 +72,8 @@ public class ClusterStreamResource {
         // blocking endpoint: the first read waits for the reactive session
         UUID id = Transactions.awaitOnContext(() -> Transactions.inSession(session -> service.found(owner, name))).id();
         Runnable release = slots.acquire(owner);
-        return Multi.createFrom().<OutboundSseEvent>emitter(emitter -> {
-            Stream stream = new Stream(id, emitter, sse);
-            AutoCloseable watch = changes.watch(id, keyHash, stream);
-            long timer = vertx.setPeriodic(keepAlive.toMillis(), t -> stream.send(sse.newEventBuilder().comment("keep-alive")
-                    .build()));
-            emitter.onTermination(() -> {
-                vertx.cancelTimer(timer);
-                release.run();
-                try {
-                    watch.close();
-                } catch (Exception e) {
-                    LOG.debugf("closing the watch of a stream: %s", e.getMessage());
-                }
-            });
-            stream.changed(); // the current state first
-        });
+        return OpenStream.serve(vertx, keepAlive, release, (emitter, events) -> new Stream(id, emitter, events), sse,
+                stream -> changes.watch(id, keyHash, stream));
     }
 
     /** One open stream: re-reads on a worker thread, sends in order, ends at deleted. */

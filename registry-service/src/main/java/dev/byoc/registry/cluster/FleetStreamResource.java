@@ -102,22 +102,8 @@ public class FleetStreamResource {
         String keyHash = user.keyHash();
         FleetPosition start = from;
         Runnable release = slots.acquire(owner);
-        return Multi.createFrom().<OutboundSseEvent>emitter(emitter -> {
-            Stream stream = new Stream(owner, everyone, start, emitter, sse);
-            AutoCloseable watch = changes.watchFleet(keyHash, stream);
-            long timer = vertx.setPeriodic(keepAlive.toMillis(), t -> stream.send(sse.newEventBuilder().comment("keep-alive")
-                    .build()));
-            emitter.onTermination(() -> {
-                vertx.cancelTimer(timer);
-                release.run();
-                try {
-                    watch.close();
-                } catch (Exception e) {
-                    LOG.debugf("closing the watch of a fleet stream: %s", e.getMessage());
-                }
-            });
-            stream.changed(); // what was recorded since the position, or where the end is
-        });
+        return OpenStream.serve(vertx, keepAlive, release, (emitter, events) -> new Stream(owner, everyone, start, emitter, events),
+                sse, stream -> changes.watchFleet(keyHash, stream));
     }
 
     private static FleetPosition position(String text, String field) {

@@ -1,6 +1,10 @@
 package dev.byoc.registry.cluster;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
+import java.time.Duration;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
@@ -13,6 +17,32 @@ abstract class OpenStream implements ClusterChanges.Listener {
     final MultiEmitter<? super OutboundSseEvent> emitter;
     final Sse sse;
     private boolean done;
+
+    /**
+     * A stream made by {@code create}, watched through {@code watch} (closed when the stream ends,
+     * with the slot), with a keep-alive comment every {@code keepAlive}, and its first read at once.
+     */
+    static Multi<OutboundSseEvent> serve(io.vertx.core.Vertx vertx, Duration keepAlive, Runnable releaseSlot,
+            BiFunction<MultiEmitter<? super OutboundSseEvent>, Sse, OpenStream> create, Sse sse,
+            Function<OpenStream, AutoCloseable> watch) {
+        return Multi.createFrom().<OutboundSseEvent>emitter(emitter -> {
+            OpenStream stream = create.apply(emitter, sse);
+            AutoCloseable watching = watch.apply(stream);
+            long timer = vertx.setPeriodic(keepAlive.toMillis(), t -> stream.send(sse.newEventBuilder().comment("keep-alive")
+                    .build()));
+            emitter.onTermination(() -> {
+                vertx.cancelTimer(timer);
+                releaseSlot.run();
+                try {
+                    watching.close();
+                } catch (Exception e) {
+                    org.jboss.logging.Logger.getLogger(OpenStream.class).debugf("closing the watch of a stream: %s",
+                            e.getMessage());
+                }
+            });
+            stream.changed(); // the first read: the current state, or what followed the position
+        });
+    }
 
     OpenStream(MultiEmitter<? super OutboundSseEvent> emitter, Sse sse) {
         this.emitter = emitter;
