@@ -439,8 +439,11 @@ class MonitorTests {
             // every poll asks STS again: a failed AssumeRole leaves no session behind
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(40)).until(() ->
                     assumeRoleBodies(throttled).size() >= 4 && assumeRoleBodies(expired).size() >= 4);
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> RestAssured.get(metrics).asString()
-                    .lines().anyMatch(l -> l.startsWith("byoc_platform_faults_total") && l.contains("code=\"ExpiredToken\"")));
+            // each fault is counted once the SDK gave up on its call: wait for both codes, not the first one counted
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> RestAssured.get(metrics).asString()
+                    .lines().filter(l -> l.startsWith("byoc_platform_faults_total"))
+                    .anyMatch(l -> l.contains("code=\"ExpiredToken\"")) && RestAssured.get(metrics).asString().lines()
+                    .filter(l -> l.startsWith("byoc_platform_faults_total")).anyMatch(l -> l.contains("code=\"Throttling\"")));
             String scraped = RestAssured.get(metrics).asString();
             assertThat(scraped).contains("code=\"Throttling\"");
         } finally {
